@@ -1,0 +1,1 @@
+pytest_plugins = ["reintegration_sdk.testing.plugin"]

@@ -1,0 +1,165 @@
+"""Events published by intake: reception, consent, counselling, erasure.
+
+No payload here carries a name, phone, address, birth date or free-text note: those stay in
+intake's vault. Events name the returnee by a pseudonymous id only.
+"""
+
+from datetime import date
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from reintegration_contracts.registry import EventPayload, event, upcaster
+from reintegration_contracts.topics import Domain
+from reintegration_contracts.types import (
+    AgeBand,
+    DeclaredTrade,
+    Locality,
+    ReturneeId,
+    ReturnType,
+    Sex,
+    Slug,
+    Track,
+    Vulnerability,
+    age_band_for,
+)
+
+
+class DuplicateOverride(BaseModel):
+    """A caseworker registered despite likely duplicates; the reason stays in the stream."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reason: str = Field(min_length=3, max_length=500, description="Why this is not a duplicate")
+    candidate_ids: list[ReturneeId] = Field(description="The returnees it was confused with")
+
+
+@event("ReturneeRegistered", 1, Domain.INTAKE)
+class ReturneeRegisteredV1(EventPayload):
+    """First version: carried the exact age, which together with commune and arrival date could
+    single a person out; v2 carries an age band instead."""
+
+    returnee_id: ReturneeId
+    sub_office: str | None = None
+    arrival_date: date
+    return_type: ReturnType
+    community: Locality
+    sex: Sex
+    age: int = Field(ge=0, le=120)
+    vulnerabilities: list[Vulnerability] = Field(default_factory=list)
+    declared_trades: list[DeclaredTrade] = Field(default_factory=list)
+    household_size: int = Field(ge=1, le=60)
+
+
+@event("ReturneeRegistered", 2, Domain.INTAKE)
+class ReturneeRegistered(EventPayload):
+    """A returnee's case is opened in a country office."""
+
+    returnee_id: ReturneeId
+    sub_office: str | None = Field(default=None, description="Sub-office handling the case")
+    arrival_date: date = Field(description="Day of return to the country")
+    return_type: ReturnType
+    community: Locality = Field(description="Community of return")
+    sex: Sex
+    age_band: AgeBand = Field(description="Age band at registration (never the birth date)")
+    is_minor: bool = Field(description="Under 18 at registration")
+    vulnerabilities: list[Vulnerability] = Field(default_factory=list)
+    declared_trades: list[DeclaredTrade] = Field(default_factory=list)
+    aspirations: list[Slug] = Field(
+        default_factory=list, description="Sectors the returnee wants to work in (keywords)"
+    )
+    household_size: int = Field(ge=1, le=60)
+    duplicate_override: DuplicateOverride | None = None
+
+
+@upcaster("ReturneeRegistered", from_version=1)
+def _registered_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    age = int(data.pop("age"))
+    data["age_band"] = age_band_for(age).value
+    data["is_minor"] = age < 18
+    return data
+
+
+class ConsentPurpose(StrEnum):
+    REFERRAL = "referral"
+    MONITORING_AND_EVALUATION = "monitoring_and_evaluation"
+    CASE_SHARING = "case_sharing"
+    RESEARCH = "research"
+
+
+class PartnerCategory(StrEnum):
+    NGO = "ngo"
+    GOVERNMENT = "government"
+    UN_AGENCY = "un_agency"
+    TRAINING_CENTRE = "training_centre"
+    PRIVATE_SECTOR = "private_sector"
+
+
+@event("ConsentRecorded", 1, Domain.INTAKE)
+class ConsentRecorded(EventPayload):
+    """The returnee agreed to share their case data for a purpose with a kind of partner."""
+
+    returnee_id: ReturneeId
+    purpose: ConsentPurpose
+    partner_category: PartnerCategory
+    given_on: date
+
+
+@event("ConsentWithdrawn", 1, Domain.INTAKE)
+class ConsentWithdrawn(EventPayload):
+    returnee_id: ReturneeId
+    purpose: ConsentPurpose
+    partner_category: PartnerCategory
+    withdrawn_on: date
+
+
+@event("CounsellingInterviewRecorded", 1, Domain.INTAKE)
+class CounsellingInterviewRecorded(EventPayload):
+    """The individual interview: skills, experience and aspirations, and the intended track."""
+
+    returnee_id: ReturneeId
+    interviewed_on: date
+    skills: list[Slug] = Field(default_factory=list)
+    years_of_experience: int = Field(ge=0, le=80)
+    aspirations: list[Slug] = Field(default_factory=list)
+    intended_track: Track
+
+
+class ExpertPresence(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    sector: Slug = Field(examples=["agriculture", "livestock", "employment_agency"])
+    count: int = Field(ge=1, le=50)
+
+
+@event("CounsellingSessionHeld", 1, Domain.INTAKE)
+class CounsellingSessionHeld(EventPayload):
+    """A group job-counselling session in a community of return."""
+
+    session_id: UUID
+    held_on: date
+    community: Locality
+    experts_present: list[ExpertPresence] = Field(min_length=1)
+    local_authorities_present: int = Field(ge=0, le=100)
+    civil_society_present: int = Field(ge=0, le=100)
+    participant_ids: list[ReturneeId] = Field(min_length=1)
+
+
+@event("CounsellingAttended", 1, Domain.INTAKE)
+class CounsellingAttended(EventPayload):
+    """One participant attended a group counselling session."""
+
+    returnee_id: ReturneeId
+    session_id: UUID
+    attended_on: date
+    days_since_arrival: int = Field(ge=0, description="Programmes aim at about 30 days")
+
+
+@event("ReturneeErased", 1, Domain.INTAKE)
+class ReturneeErased(EventPayload):
+    """The vault record was deleted at the returnee's request; the case stays, anonymous."""
+
+    returnee_id: ReturneeId
+    erased_on: date

@@ -1,0 +1,129 @@
+"""Events published by procurement: catalogues, budget reviews, orders and deliveries."""
+
+from datetime import date
+from enum import StrEnum
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from reintegration_contracts.registry import EventPayload, event
+from reintegration_contracts.topics import Domain
+from reintegration_contracts.types import Amount, ReturneeId, Trade
+
+
+@event("CatalogueItemPriced", 1, Domain.PROCUREMENT)
+class CatalogueItemPriced(EventPayload):
+    """A unit price in the office's price catalogue."""
+
+    item: str = Field(min_length=1, max_length=120)
+    unit: str = Field(min_length=1, max_length=30, examples=["piece", "kg"])
+    unit_price: Amount
+    supplier: str = Field(min_length=1, max_length=120)
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+
+
+class KitItem(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    item: str = Field(min_length=1, max_length=120)
+    quantity: int = Field(ge=1, le=10_000)
+
+
+@event("KitDefined", 1, Domain.PROCUREMENT)
+class KitDefined(EventPayload):
+    """A trade's minimum kit, set with trainers; each change is a new kit version."""
+
+    trade: Trade
+    kit_version: int = Field(ge=1)
+    items: list[KitItem] = Field(min_length=1)
+
+
+@event("KitReviewedByReturnees", 1, Domain.PROCUREMENT)
+class KitReviewedByReturnees(EventPayload):
+    trade: Trade
+    kit_version: int = Field(ge=1)
+    reviewed_on: date
+    endorsed: bool
+    feedback: list[str] = Field(default_factory=list)
+
+
+class ReviewFlag(StrEnum):
+    ABOVE_CATALOGUE_PRICE = "above_catalogue_price"
+    MISSING_SPECIFICATION = "missing_specification"
+    NOT_IN_CATALOGUE = "not_in_catalogue"
+
+
+class ReviewedLine(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    item: str
+    quantity: int = Field(ge=1)
+    submitted_unit_cost: Amount
+    reviewed_unit_cost: Amount
+    catalogue_unit_price: Amount | None = None
+    flags: list[ReviewFlag] = Field(default_factory=list)
+    reason: str | None = None
+
+
+@event("BudgetReviewed", 1, Domain.PROCUREMENT)
+class BudgetReviewed(EventPayload):
+    """Procurement checked a plan's budget against the catalogue before the committee decides."""
+
+    review_id: UUID
+    plan_id: UUID
+    revision: int = Field(ge=1, description="1 for the automatic review, then each revision")
+    reviewed_on: date
+    reviewer: str = Field(description="'automatic' or the officer's subject id")
+    lines: list[ReviewedLine] = Field(min_length=1)
+    submitted_total: Amount
+    reviewed_total: Amount
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+
+
+class OrderBasis(StrEnum):
+    APPROVED_PLAN = "approved_plan"
+    CERTIFIED_TRADE = "certified_trade"
+
+
+class OrderLine(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    item: str
+    quantity: int = Field(ge=1)
+    unit_price: Amount
+
+
+@event("KitOrdered", 1, Domain.PROCUREMENT)
+class KitOrdered(EventPayload):
+    order_id: UUID
+    basis: OrderBasis
+    plan_id: UUID | None = None
+    certification_trade: Trade | None = None
+    beneficiary_ids: list[ReturneeId] = Field(min_length=1)
+    trade: Trade
+    lines: list[OrderLine] = Field(min_length=1)
+    total: Amount
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    ordered_on: date
+
+
+class DeliveredItem(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    item: str
+    quantity: int = Field(ge=1)
+    value: Amount
+
+
+@event("KitDelivered", 1, Domain.PROCUREMENT)
+class KitDelivered(EventPayload):
+    order_id: UUID
+    basis: OrderBasis
+    plan_id: UUID | None = None
+    beneficiary_ids: list[ReturneeId] = Field(min_length=1)
+    trade: Trade
+    delivered_on: date
+    items: list[DeliveredItem] = Field(min_length=1)
+    total_value: Amount
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    acknowledged_by_beneficiary: bool
