@@ -1,0 +1,66 @@
+"""One validated settings object per service process, from the environment and `.env`."""
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from reintegration_contracts.countries import is_country_code
+
+
+class ServiceSettings(BaseSettings):
+    """What a service needs to run; every field can be set as an environment variable."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    kafka_bootstrap_servers: str = Field(
+        default="127.0.0.1:19092", description="Kafka bootstrap address (KAFKA_BOOTSTRAP_SERVERS)"
+    )
+    database_url: str = Field(
+        default="postgresql://reintegration:reintegration@127.0.0.1:15432",
+        description="PostgreSQL server URL; a service appends its own database name",
+    )
+    service_database: str | None = Field(
+        default=None, description="Database name override (default: the service's name)"
+    )
+    country_offices: list[str] = Field(
+        default=["bf"], description="Offices whose topics this process creates and consumes"
+    )
+    topic_partitions: int = Field(default=3, ge=1, description="Partitions of created topics")
+    http_host: str = "127.0.0.1"
+    http_port: int | None = Field(default=None, description="Default: the service's own port")
+    consumer_group: str | None = Field(
+        default=None, description="Kafka consumer group (default: the service's name)"
+    )
+    otlp_endpoint: str | None = Field(default=None, description="OTLP/HTTP traces endpoint")
+    log_level: str = "INFO"
+    relay_batch_size: int = Field(default=500, ge=1)
+    relay_idle_poll_seconds: float = Field(
+        default=0.5, gt=0, description="Poll interval when no NOTIFY arrives"
+    )
+    consumer_max_records: int = Field(default=500, ge=1)
+
+    @field_validator("country_offices", mode="before")
+    @classmethod
+    def _split_offices(cls, value: object) -> object:
+        if isinstance(value, str) and not value.startswith("["):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("country_offices")
+    @classmethod
+    def _valid_offices(cls, value: list[str]) -> list[str]:
+        bad = [office for office in value if not is_country_code(office)]
+        if bad:
+            raise ValueError(f"not ISO 3166-1 alpha-2 lower-case codes: {bad}")
+        return value
+
+    def database_dsn(self, service: str) -> str:
+        """The DSN of this service's own database on the configured server."""
+        return with_database(self.database_url, self.service_database or service)
+
+
+def with_database(server_url: str, database: str) -> str:
+    """Replace (or add) the database part of a PostgreSQL URL."""
+    scheme, rest = server_url.split("://", 1)
+    authority, _, query = rest.partition("?")
+    authority = authority.split("/", 1)[0]
+    return f"{scheme}://{authority}/{database}" + (f"?{query}" if query else "")

@@ -1,0 +1,198 @@
+"""Run a service in-process against the real broker and database, and talk to it."""
+
+import asyncio
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+from uuid import uuid4
+
+import httpx
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+from reintegration_contracts import (
+    EventEnvelope,
+    EventPayload,
+    from_kafka,
+    source_for,
+    to_kafka_headers,
+    to_kafka_value,
+)
+from reintegration_contracts.countries import COUNTRY_CODES
+from reintegration_sdk.auth import AuthSettings, mint_token
+from reintegration_sdk.kafka import ensure_topics
+from reintegration_sdk.service import ServiceDefinition, create_app
+from reintegration_sdk.settings import ServiceSettings
+from reintegration_sdk.testing.infrastructure import Infrastructure
+
+T = TypeVar("T")
+
+
+def random_office() -> str:
+    """A country office no other concurrent test is likely to use (topics are per office)."""
+    return random.choice(sorted(COUNTRY_CODES))
+
+
+def service_settings_for(
+    infrastructure: Infrastructure, database_url: str, offices: Sequence[str], **overrides: Any
+) -> ServiceSettings:
+    """Settings for a test: its own database, its offices, a consumer group of its own."""
+    values: dict[str, Any] = {
+        "kafka_bootstrap_servers": infrastructure.kafka_bootstrap_servers,
+        "database_url": database_url,
+        "service_database": database_url.rsplit("/", 1)[-1],
+        "country_offices": list(offices),
+        "consumer_group": f"test-{uuid4().hex[:10]}",
+        "relay_idle_poll_seconds": 0.2,
+        **overrides,
+    }
+    return ServiceSettings(_env_file=None, **values)
+
+
+def auth_headers(
+    roles: Iterable[str], offices: Iterable[str], subject: str = "tester"
+) -> dict[str, str]:
+    """Bearer header for a development token (signed with the default local key)."""
+    token = mint_token(AuthSettings(), subject=subject, roles=roles, country_offices=offices)
+    return {"Authorization": f"Bearer {token}"}
+
+
+@asynccontextmanager
+async def running_service(
+    definition: ServiceDefinition, settings: ServiceSettings
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The service's lifespan running (relay, subscribers) and an HTTP client on it."""
+    app = create_app(definition, settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            client.app = app  # type: ignore[attr-defined]
+            yield client
+
+
+def upstream_event(
+    payload: EventPayload,
+    office: str,
+    stream_id: str | None = None,
+    actor: str = "upstream-test",
+    event_id: Any = None,
+) -> EventEnvelope:
+    """An envelope as another service's relay would publish it."""
+    return EventEnvelope(
+        id=event_id or uuid4(),
+        source=source_for(office, payload.event_domain.value),
+        type=payload.ce_type(),
+        time=datetime.now(UTC),
+        subject=stream_id or f"test-{uuid4()}",
+        countryoffice=office,
+        correlationid=str(uuid4()),
+        actor=actor,
+        dataversion=payload.event_version,
+        data=payload.model_dump(mode="json"),
+    )
+
+
+async def publish(infrastructure: Infrastructure, envelopes: Sequence[EventEnvelope]) -> None:
+    """Put events on their topics, as the upstream service's relay would."""
+    await ensure_topics(
+        infrastructure.kafka_bootstrap_servers, {e.topic for e in envelopes}, partitions=3
+    )
+    producer = AIOKafkaProducer(bootstrap_servers=infrastructure.kafka_bootstrap_servers)
+    await producer.start()
+    try:
+        for envelope in envelopes:
+            await producer.send_and_wait(
+                envelope.topic,
+                value=to_kafka_value(envelope),
+                key=envelope.subject.encode(),
+                headers=to_kafka_headers(envelope),
+            )
+    finally:
+        await producer.stop()
+
+
+async def publish_raw(
+    infrastructure: Infrastructure,
+    topic: str,
+    value: bytes,
+    headers: list[tuple[str, bytes]] | None = None,
+) -> None:
+    await ensure_topics(infrastructure.kafka_bootstrap_servers, [topic], partitions=3)
+    producer = AIOKafkaProducer(bootstrap_servers=infrastructure.kafka_bootstrap_servers)
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic, value=value, key=b"raw", headers=headers or [])
+    finally:
+        await producer.stop()
+
+
+async def read_topic_records(
+    infrastructure: Infrastructure,
+    topic: str,
+    until: Callable[[list[Any]], bool] | None = None,
+    timeout: float = 20.0,
+) -> list[Any]:
+    """Every record of a topic from the beginning; stops at the end or once `until` holds."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=infrastructure.kafka_bootstrap_servers,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+    )
+    await consumer.start()
+    records: list[Any] = []
+    try:
+        partitions = consumer.partitions_for_topic(topic)
+        deadline = time.monotonic() + timeout
+        while not partitions and time.monotonic() < deadline:
+            await consumer.topics()
+            partitions = consumer.partitions_for_topic(topic)
+            await asyncio.sleep(0.2)
+        assigned = [TopicPartition(topic, p) for p in sorted(partitions or ())]
+        consumer.assign(assigned)
+        await consumer.seek_to_beginning(*assigned)
+        while time.monotonic() < deadline:
+            batch = await consumer.getmany(timeout_ms=300)
+            for part in batch.values():
+                records.extend(part)
+            if until is not None and until(records):
+                break
+            if until is None and not batch:
+                end = await consumer.end_offsets(assigned)
+                if all([await consumer.position(tp) >= end[tp] for tp in assigned]):
+                    break
+    finally:
+        await consumer.stop()
+    return records
+
+
+async def read_topic(
+    infrastructure: Infrastructure,
+    topic: str,
+    until: Callable[[list[EventEnvelope]], bool] | None = None,
+    timeout: float = 20.0,
+) -> list[EventEnvelope]:
+    """Envelopes published on `topic` (from the beginning), parsed through the contracts."""
+
+    def parsed(records: list[Any]) -> list[EventEnvelope]:
+        return [from_kafka(r.headers, r.value) for r in records]
+
+    records = await read_topic_records(
+        infrastructure, topic, (lambda rs: until(parsed(rs))) if until else None, timeout
+    )
+    return parsed(records)
+
+
+async def eventually(
+    check: Callable[[], Awaitable[T]], timeout: float = 20.0, interval: float = 0.2
+) -> T:
+    """Retry an async check until it stops raising AssertionError (effects arrive via Kafka)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return await check()
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(interval)
