@@ -2,6 +2,7 @@
 
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -9,6 +10,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from reintegration_contracts.registry import EventPayload, event
 from reintegration_contracts.topics import Domain
 from reintegration_contracts.types import Amount, Locality, ReturneeId, Slug, Trade
+
+
+Condition = Annotated[
+    str, Field(min_length=3, max_length=300, examples=["Deliver the kit after site visit"])
+]
+Reason = Annotated[
+    str, Field(min_length=3, max_length=300, examples=["Market already saturated locally"])
+]
 
 
 class PlanKind(StrEnum):
@@ -51,6 +60,8 @@ class CommitteeMember(BaseModel):
 
 @event("PlanSubmitted", 1, Domain.COMMITTEE)
 class PlanSubmitted(EventPayload):
+    """A business plan, individual or collective, goes to procurement review, then committee."""
+
     plan_id: UUID
     kind: PlanKind
     beneficiary_ids: list[ReturneeId] = Field(min_length=1)
@@ -65,32 +76,58 @@ class PlanSubmitted(EventPayload):
     submitted_on: date
 
 
+class ReviewedBudgetLine(BaseModel):
+    """One budget line as procurement reviewed it, beside what the plan asked for."""
+
+    model_config = ConfigDict(frozen=True)
+
+    item: str = Field(min_length=1, max_length=120)
+    quantity: int = Field(ge=1, le=100_000)
+    submitted_unit_cost: Amount
+    reviewed_unit_cost: Amount
+    flags: list[Slug] = Field(
+        default_factory=list, examples=[["above_catalogue_price"]], description="Review flags"
+    )
+    reason: str | None = Field(default=None, max_length=300)
+
+
 @event("PlanBudgetReviewNoted", 1, Domain.COMMITTEE)
 class PlanBudgetReviewNoted(EventPayload):
     """Procurement's budget review reached the plan: the committee may now decide it."""
 
     plan_id: UUID
     review_id: UUID
-    revision: int = Field(ge=1)
+    revision: int = Field(ge=1, description="Later revisions replace earlier ones")
+    reviewed_on: date
     reviewed_total: Amount
     flagged_lines: int = Field(ge=0)
+    submitted_total: Amount | None = None
+    lines: list[ReviewedBudgetLine] = Field(
+        default_factory=list, description="The reviewed budget, line by line"
+    )
 
 
 @event("CommitteeSessionHeld", 1, Domain.COMMITTEE)
 class CommitteeSessionHeld(EventPayload):
+    """A selection committee met in a locality; its decisions name this session."""
+
     session_id: UUID
-    locality: Locality
+    locality: Locality = Field(description="The locality whose plans the session decides")
     held_on: date
-    members: list[CommitteeMember] = Field(min_length=3)
+    members: list[CommitteeMember] = Field(
+        min_length=3, description="At least a local authority and a technical expert"
+    )
 
 
 @event("PlanAmended", 1, Domain.COMMITTEE)
 class PlanAmended(EventPayload):
+    """The committee changed the budget or set conditions; a PlanApproved(amended) follows."""
+
     plan_id: UUID
     session_id: UUID
     amended_on: date
-    budget_lines: list[BudgetLine] = Field(min_length=1)
-    conditions: list[str] = Field(default_factory=list)
+    budget_lines: list[BudgetLine] = Field(min_length=1, description="The budget as amended")
+    conditions: list[Condition] = Field(default_factory=list)
 
 
 @event("PlanApproved", 1, Domain.COMMITTEE)
@@ -107,13 +144,23 @@ class PlanApproved(EventPayload):
     approved_budget: list[BudgetLine] = Field(min_length=1)
     approved_total: Amount
     amended: bool = False
-    conditions: list[str] = Field(default_factory=list)
+    conditions: list[Condition] = Field(default_factory=list)
     currency: str = Field(pattern=r"^[A-Z]{3}$")
 
 
 @event("PlanRejected", 1, Domain.COMMITTEE)
 class PlanRejected(EventPayload):
+    """The committee turned the plan down; its beneficiaries may submit a new plan."""
+
     plan_id: UUID
     session_id: UUID
     rejected_on: date
-    reasons: list[str] = Field(min_length=1)
+    reasons: list[Reason] = Field(min_length=1)
+
+
+@event("ConveningThresholdSet", 1, Domain.COMMITTEE)
+class ConveningThresholdSet(EventPayload):
+    """How many reviewed plans a locality needs waiting before the office convenes a session."""
+
+    threshold: int = Field(ge=1, le=50, description="Programmes convene at four or five plans")
+    set_on: date
