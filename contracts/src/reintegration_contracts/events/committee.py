@@ -88,7 +88,7 @@ class ReviewedBudgetLine(BaseModel):
     flags: list[Slug] = Field(
         default_factory=list, examples=[["above_catalogue_price"]], description="Review flags"
     )
-    reason: str | None = Field(default=None, max_length=300)
+    reason: str | None = Field(default=None, description="Why procurement flagged the line")
 
 
 @event("PlanBudgetReviewNoted", 1, Domain.COMMITTEE)
@@ -101,9 +101,9 @@ class PlanBudgetReviewNoted(EventPayload):
     reviewed_on: date
     reviewed_total: Amount
     flagged_lines: int = Field(ge=0)
-    submitted_total: Amount | None = None
+    submitted_total: Amount
     lines: list[ReviewedBudgetLine] = Field(
-        default_factory=list, description="The reviewed budget, line by line"
+        min_length=1, description="The reviewed budget, line by line, beside the submitted one"
     )
 
 
