@@ -2,13 +2,16 @@
 
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
 from uuid import UUID
 
 from pydantic import Field
 
 from reintegration_contracts.registry import EventPayload, event
 from reintegration_contracts.topics import Domain
-from reintegration_contracts.types import Amount, Locality, ReturneeId, Trade
+from reintegration_contracts.types import Amount, Locality, ReturneeId, Slug, Trade
+
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["XOF"])]
 
 
 class CourseKind(StrEnum):
@@ -63,6 +66,11 @@ class CohortScheduled(EventPayload):
     start_date: date
     duration_days: int = Field(ge=1, le=365)
     capacity: int = Field(ge=1, le=500)
+    modules: list[Slug] = Field(
+        default_factory=list,
+        description="What the course covers",
+        examples=[["accounting", "management", "business_plan"]],
+    )
 
 
 @event("TrainingEnrolled", 1, Domain.TRAINING)
@@ -89,6 +97,8 @@ class DaycareCoverageGranted(EventPayload):
     cohort_id: UUID
     returnee_id: ReturneeId
     daily_amount: Amount
+    currency: Currency
+    granted_on: date
 
 
 @event("AllowanceAccrued", 1, Domain.TRAINING)
@@ -100,7 +110,7 @@ class AllowanceAccrued(EventPayload):
     day: date
     allowance: Amount
     daycare: Amount = 0
-    currency: str = Field(pattern=r"^[A-Z]{3}$", examples=["XOF"])
+    currency: Currency
 
 
 @event("TrainingCompleted", 1, Domain.TRAINING)
@@ -139,3 +149,13 @@ class SkillCertified(EventPayload):
     centre_id: UUID
     cohort_id: UUID | None = None
     certified_on: date
+
+
+@event("DailyAllowanceSet", 1, Domain.TRAINING)
+class DailyAllowanceSet(EventPayload):
+    """The office's allowance per attended day from a date on (set slightly above the legal
+    minimum wage); days attended before that date keep the allowance in force then."""
+
+    daily_amount: Amount = Field(gt=0, examples=[2500])
+    currency: Currency
+    effective_from: date

@@ -1,0 +1,71 @@
+"""The office's daily allowance: what each attended day earns a trainee."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from reintegration_contracts import EventPayload
+from reintegration_contracts.events.training import DailyAllowanceSet
+from reintegration_sdk.errors import RuleViolation
+
+
+@dataclass(frozen=True)
+class DailyRate:
+    daily_amount: int
+    currency: str
+    effective_from: date = date.min
+
+
+# Used until an office sets its own rate. The figure is an example, not an official rate:
+# trainees get slightly above the legal minimum wage, and 2,500 XOF a day sits a little above
+# Burkina Faso's minimum wage counted per working day. Each office sets its real figure.
+DEFAULT_DAILY_RATES: dict[str, DailyRate] = {"bf": DailyRate(2500, "XOF")}
+
+
+def rate_on(office: str, rates: Sequence[DailyRate], day: date) -> DailyRate | None:
+    """The rate in force on `day`: the latest set on or before it, else the office default."""
+    in_force = [rate for rate in rates if rate.effective_from <= day]
+    if in_force:
+        return max(in_force, key=lambda rate: rate.effective_from)
+    return DEFAULT_DAILY_RATES.get(office)
+
+
+def require_rate(office: str, rates: Sequence[DailyRate], day: date) -> DailyRate:
+    rate = rate_on(office, rates, day)
+    if rate is None:
+        raise RuleViolation(
+            "daily_allowance_not_set",
+            f"Set the office's daily allowance in force on {day} before recording attendance.",
+        )
+    return rate
+
+
+@dataclass(frozen=True)
+class SetDailyAllowance:
+    daily_amount: int
+    currency: str
+    effective_from: date
+
+
+def decide(rates: Sequence[DailyRate], command: SetDailyAllowance) -> list[EventPayload]:
+    # Allowances already accrued keep the rate they were accrued at; a new rate only looks
+    # forward from the newest one, so the history of rates stays readable in order.
+    latest = max((rate.effective_from for rate in rates), default=None)
+    if latest is not None and command.effective_from <= latest:
+        raise RuleViolation(
+            "allowance_rate_out_of_order",
+            f"A new daily allowance must take effect after {latest}, the latest one set.",
+        )
+    return [
+        DailyAllowanceSet(
+            daily_amount=command.daily_amount,
+            currency=command.currency,
+            effective_from=command.effective_from,
+        )
+    ]
+
+
+def evolve(rates: tuple[DailyRate, ...], event: EventPayload) -> tuple[DailyRate, ...]:
+    if isinstance(event, DailyAllowanceSet):
+        return (*rates, DailyRate(event.daily_amount, event.currency, event.effective_from))
+    return rates

@@ -1,0 +1,380 @@
+"""Cohorts: scheduling, enrolment, daily attendance and allowances, completion."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from math import ceil
+from uuid import UUID
+
+from reintegration_contracts import EventPayload
+from reintegration_contracts.events.training import (
+    AllowanceAccrued,
+    AttendanceRecorded,
+    CertificationRoute,
+    CohortScheduled,
+    CourseKind,
+    DaycareCoverageGranted,
+    SkillCertified,
+    SkillLevel,
+    TrainingCompleted,
+    TrainingEnrolled,
+)
+from reintegration_contracts.types import Locality
+from reintegration_sdk.errors import InvalidField, NotFound, RuleViolation
+from training.domain.allowances import DailyRate
+from training.domain.centres import Centre
+
+# Entrepreneurship training: five days of basic accounting, management and business planning.
+ENTREPRENEURSHIP_DAYS = 5
+ENTREPRENEURSHIP_MODULES = ("accounting", "management", "business_plan")
+# The post-training exam decides a vocational certificate.
+PASS_MARK = 50
+# Entrepreneurship has no exam: it counts as completed when most of its days were attended.
+MINIMUM_ATTENDANCE = 0.8
+
+Period = tuple[date, date]
+
+
+@dataclass(frozen=True)
+class Trainee:
+    enrolled_on: date
+    days_recorded: frozenset[date] = frozenset()
+    days_present: frozenset[date] = frozenset()
+    daycare_daily: int = 0
+    completed: bool = False
+
+
+@dataclass(frozen=True)
+class Cohort:
+    cohort_id: UUID | None = None
+    kind: CourseKind = CourseKind.ENTREPRENEURSHIP
+    trade: str | None = None
+    centre_id: UUID | None = None
+    start_date: date = date.min
+    duration_days: int = 1
+    capacity: int = 0
+    trainees: Mapping[UUID, Trainee] = field(default_factory=dict)
+
+    @property
+    def scheduled(self) -> bool:
+        return self.cohort_id is not None
+
+    @property
+    def end_date(self) -> date:
+        return self.start_date + timedelta(days=self.duration_days - 1)
+
+    @property
+    def period(self) -> Period:
+        return (self.start_date, self.end_date)
+
+
+@dataclass(frozen=True)
+class ScheduleCohort:
+    cohort_id: UUID
+    kind: CourseKind
+    locality: Locality
+    start_date: date
+    capacity: int
+    duration_days: int | None = None
+    trade: str | None = None
+    centre_id: UUID | None = None
+    centre: Centre = field(default_factory=Centre)
+    modules: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Enrol:
+    returnee_id: UUID
+    enrolled_on: date
+    counselled: bool
+    other_periods: tuple[Period, ...] = ()
+    centre: Centre | None = None
+
+
+@dataclass(frozen=True)
+class Mark:
+    returnee_id: UUID
+    present: bool
+
+
+@dataclass(frozen=True)
+class RecordAttendance:
+    day: date
+    marks: tuple[Mark, ...]
+    today: date
+    rate: DailyRate | None
+
+
+@dataclass(frozen=True)
+class GrantDaycare:
+    returnee_id: UUID
+    daily_amount: int
+    granted_on: date
+    rate: DailyRate
+
+
+@dataclass(frozen=True)
+class CompleteTraining:
+    returnee_id: UUID
+    completed_on: date
+    exam_score: int | None = None
+    level: SkillLevel | None = None
+
+
+CohortCommand = ScheduleCohort | Enrol | RecordAttendance | GrantDaycare | CompleteTraining
+
+
+def decide(cohort: Cohort, command: CohortCommand) -> list[EventPayload]:
+    if isinstance(command, ScheduleCohort):
+        return _schedule(cohort, command)
+    if not cohort.scheduled:
+        raise NotFound("cohort")
+    if isinstance(command, Enrol):
+        return _enrol(cohort, command)
+    if isinstance(command, RecordAttendance):
+        return _record_attendance(cohort, command)
+    if isinstance(command, GrantDaycare):
+        return _grant_daycare(cohort, command)
+    return _complete(cohort, command)
+
+
+def _schedule(cohort: Cohort, command: ScheduleCohort) -> list[EventPayload]:
+    if cohort.scheduled:
+        raise RuleViolation("cohort_already_scheduled", "This cohort is already scheduled.")
+    vocational = command.kind is CourseKind.VOCATIONAL
+    duration = command.duration_days or (None if vocational else ENTREPRENEURSHIP_DAYS)
+    if duration is None:
+        raise InvalidField("duration_days", "is required for a vocational course")
+    if vocational and command.trade is None:
+        raise InvalidField("trade", "is required for a vocational course")
+    if vocational and command.centre_id is None:
+        raise InvalidField("centre_id", "is required for a vocational course")
+    if not vocational and command.trade is not None:
+        raise InvalidField("trade", "entrepreneurship training is not about one trade")
+    if command.centre_id is not None:
+        _check_centre(command.centre, command.trade, command.capacity, command.start_date, duration)
+    modules = command.modules or (() if vocational else ENTREPRENEURSHIP_MODULES)
+    return [
+        CohortScheduled(
+            cohort_id=command.cohort_id,
+            kind=command.kind,
+            trade=command.trade,
+            centre_id=command.centre_id,
+            locality=command.locality,
+            start_date=command.start_date,
+            duration_days=duration,
+            capacity=command.capacity,
+            modules=list(modules),
+        )
+    ]
+
+
+def _check_centre(
+    centre: Centre, trade: str | None, capacity: int, start: date, duration: int
+) -> None:
+    if not centre.registered:
+        raise InvalidField("centre_id", "no training centre of this office has this id")
+    if trade is not None and trade not in centre.trades:
+        raise RuleViolation(
+            "centre_does_not_offer_trade", f"The centre does not teach or assess {trade}."
+        )
+    refusal = centre.refusal(start, start + timedelta(days=duration - 1))
+    if refusal is not None:
+        raise refusal
+    if capacity > centre.capacity:
+        raise RuleViolation(
+            "cohort_exceeds_centre_capacity",
+            f"The centre seats {centre.capacity} trainees, fewer than {capacity}.",
+        )
+
+
+def _enrol(cohort: Cohort, command: Enrol) -> list[EventPayload]:
+    if not command.counselled:
+        raise RuleViolation(
+            "returnee_not_counselled",
+            "Only a returnee who attended job counselling in this office can be enrolled.",
+        )
+    if command.returnee_id in cohort.trainees:
+        raise RuleViolation("already_enrolled", "The returnee is already in this cohort.")
+    if len(cohort.trainees) >= cohort.capacity:
+        raise RuleViolation("cohort_full", f"All {cohort.capacity} seats are taken.")
+    if command.enrolled_on > cohort.end_date:
+        raise RuleViolation("cohort_finished", f"The cohort ended on {cohort.end_date}.")
+    start, end = cohort.period
+    if any(
+        other_start <= end and start <= other_end
+        for other_start, other_end in command.other_periods
+    ):
+        raise RuleViolation(
+            "overlapping_enrolment",
+            "The returnee is enrolled in another cohort running over the same days.",
+        )
+    if command.centre is not None:
+        refusal = command.centre.refusal(start, end)
+        if refusal is not None:
+            raise refusal
+    return [
+        TrainingEnrolled(
+            cohort_id=_id(cohort),
+            returnee_id=command.returnee_id,
+            kind=cohort.kind,
+            trade=cohort.trade,
+            enrolled_on=command.enrolled_on,
+        )
+    ]
+
+
+def _record_attendance(cohort: Cohort, command: RecordAttendance) -> list[EventPayload]:
+    if command.day > command.today:
+        raise InvalidField("day", "attendance is recorded for a day that has happened")
+    if not cohort.start_date <= command.day <= cohort.end_date:
+        raise RuleViolation(
+            "day_outside_cohort",
+            f"The cohort runs from {cohort.start_date} to {cohort.end_date}.",
+        )
+    listed = [mark.returnee_id for mark in command.marks]
+    if len(set(listed)) != len(listed):
+        raise InvalidField("marks", "a returnee is listed twice")
+    events: list[EventPayload] = []
+    for mark in command.marks:
+        trainee = _trainee(cohort, mark.returnee_id)
+        if command.day in trainee.days_recorded:
+            raise RuleViolation(
+                "attendance_already_recorded",
+                f"Attendance of {mark.returnee_id} on {command.day} is already recorded.",
+            )
+        events.append(
+            AttendanceRecorded(
+                cohort_id=_id(cohort),
+                returnee_id=mark.returnee_id,
+                day=command.day,
+                present=mark.present,
+            )
+        )
+        if mark.present:
+            events.append(_allowance(cohort, mark.returnee_id, trainee, command))
+    return events
+
+
+def _allowance(
+    cohort: Cohort, returnee_id: UUID, trainee: Trainee, command: RecordAttendance
+) -> AllowanceAccrued:
+    # Each attended day earns the allowance in force that day, plus any day-care cover.
+    if command.rate is None:
+        raise RuleViolation(
+            "daily_allowance_not_set",
+            f"Set the office's daily allowance in force on {command.day} first.",
+        )
+    return AllowanceAccrued(
+        cohort_id=_id(cohort),
+        returnee_id=returnee_id,
+        day=command.day,
+        allowance=command.rate.daily_amount,
+        daycare=trainee.daycare_daily,
+        currency=command.rate.currency,
+    )
+
+
+def _grant_daycare(cohort: Cohort, command: GrantDaycare) -> list[EventPayload]:
+    trainee = _trainee(cohort, command.returnee_id)
+    if trainee.daycare_daily:
+        raise RuleViolation("daycare_already_granted", "Day-care cover is already granted.")
+    return [
+        DaycareCoverageGranted(
+            cohort_id=_id(cohort),
+            returnee_id=command.returnee_id,
+            daily_amount=command.daily_amount,
+            currency=command.rate.currency,
+            granted_on=command.granted_on,
+        )
+    ]
+
+
+def _complete(cohort: Cohort, command: CompleteTraining) -> list[EventPayload]:
+    trainee = _trainee(cohort, command.returnee_id)
+    if command.completed_on < cohort.end_date:
+        raise RuleViolation("course_not_finished", f"The course runs until {cohort.end_date}.")
+    vocational = cohort.kind is CourseKind.VOCATIONAL
+    if vocational and command.exam_score is None:
+        raise InvalidField("exam_score", "the post-training exam decides a vocational course")
+    if not vocational and command.level is not None:
+        raise InvalidField("level", "entrepreneurship training certifies no trade level")
+    days = len(trainee.days_present)
+    if vocational:
+        passed = (command.exam_score or 0) >= PASS_MARK
+    else:
+        passed = days >= ceil(MINIMUM_ATTENDANCE * cohort.duration_days)
+    completed = TrainingCompleted(
+        cohort_id=_id(cohort),
+        returnee_id=command.returnee_id,
+        kind=cohort.kind,
+        trade=cohort.trade,
+        completed_on=command.completed_on,
+        exam_score=command.exam_score,
+        passed=passed,
+        days_attended=days,
+    )
+    if not (vocational and passed and cohort.trade and cohort.centre_id):
+        return [completed]
+    return [
+        completed,
+        SkillCertified(
+            returnee_id=command.returnee_id,
+            trade=cohort.trade,
+            level=command.level or SkillLevel.BASIC,
+            route=CertificationRoute.TRAINING,
+            centre_id=cohort.centre_id,
+            cohort_id=cohort.cohort_id,
+            certified_on=command.completed_on,
+        ),
+    ]
+
+
+def _trainee(cohort: Cohort, returnee_id: UUID) -> Trainee:
+    trainee = cohort.trainees.get(returnee_id)
+    if trainee is None:
+        raise RuleViolation("not_enrolled", f"{returnee_id} is not enrolled in this cohort.")
+    if trainee.completed:
+        raise RuleViolation("already_completed", f"{returnee_id} has completed this course.")
+    return trainee
+
+
+def _id(cohort: Cohort) -> UUID:
+    if cohort.cohort_id is None:
+        raise NotFound("cohort")
+    return cohort.cohort_id
+
+
+def evolve(cohort: Cohort, event: EventPayload) -> Cohort:
+    if isinstance(event, CohortScheduled):
+        return Cohort(
+            event.cohort_id,
+            event.kind,
+            event.trade,
+            event.centre_id,
+            event.start_date,
+            event.duration_days,
+            event.capacity,
+        )
+    if isinstance(event, TrainingEnrolled):
+        return _with(cohort, event.returnee_id, Trainee(event.enrolled_on))
+    if isinstance(event, AttendanceRecorded):
+        trainee = cohort.trainees[event.returnee_id]
+        present = trainee.days_present | {event.day} if event.present else trainee.days_present
+        recorded = trainee.days_recorded | {event.day}
+        return _with(
+            cohort,
+            event.returnee_id,
+            replace(trainee, days_recorded=recorded, days_present=present),
+        )
+    if isinstance(event, DaycareCoverageGranted):
+        trainee = cohort.trainees[event.returnee_id]
+        return _with(cohort, event.returnee_id, replace(trainee, daycare_daily=event.daily_amount))
+    if isinstance(event, TrainingCompleted):
+        trainee = cohort.trainees[event.returnee_id]
+        return _with(cohort, event.returnee_id, replace(trainee, completed=True))
+    return cohort
+
+
+def _with(cohort: Cohort, returnee_id: UUID, trainee: Trainee) -> Cohort:
+    return replace(cohort, trainees={**cohort.trainees, returnee_id: trainee})
