@@ -1,0 +1,426 @@
+"""The selection committee's rules: business plans, budget review gate, sessions, decisions.
+
+Pure functions only. A handler gathers what other streams know (trained beneficiaries, the
+session a decision names) into the command, then `decide` returns the events or raises the
+rule that refuses it; `evolve` folds one event into a plan.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+from uuid import UUID
+
+from reintegration_contracts.events.committee import (
+    BudgetLine,
+    CommitteeMember,
+    CommitteeSessionHeld,
+    ConveningThresholdSet,
+    InKindContribution,
+    MemberRole,
+    PlanAmended,
+    PlanApproved,
+    PlanBudgetReviewNoted,
+    PlanKind,
+    PlanRejected,
+    PlanSubmitted,
+    ReviewedBudgetLine,
+)
+from reintegration_contracts.events.procurement import BudgetReviewed
+from reintegration_contracts.registry import EventPayload
+from reintegration_contracts.types import Locality
+from reintegration_sdk.errors import InvalidField, NotFound, RuleViolation
+
+# Committees meet locally once four or five plans are ready; an office may change it.
+DEFAULT_CONVENING_THRESHOLD = 4
+MIN_SESSION_MEMBERS = 3
+REQUIRED_SEATS = (MemberRole.LOCAL_AUTHORITY, MemberRole.TECHNICAL_EXPERT)
+
+PlanEvent = PlanSubmitted | PlanBudgetReviewNoted | PlanAmended | PlanApproved | PlanRejected
+
+
+class PlanStatus(StrEnum):
+    SUBMITTED = "submitted"  # waiting for procurement's budget review
+    REVIEWED = "reviewed"  # budget reviewed, waiting for the committee
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A business plan as its stream tells it."""
+
+    submitted: PlanSubmitted
+    review: PlanBudgetReviewNoted | None = None
+    amendment: PlanAmended | None = None
+    decision: PlanApproved | PlanRejected | None = None
+
+    @property
+    def status(self) -> PlanStatus:
+        if isinstance(self.decision, PlanApproved):
+            return PlanStatus.APPROVED
+        if isinstance(self.decision, PlanRejected):
+            return PlanStatus.REJECTED
+        return PlanStatus.REVIEWED if self.review else PlanStatus.SUBMITTED
+
+
+def evolve(plan: Plan | None, event: EventPayload) -> Plan | None:
+    if isinstance(event, PlanSubmitted):
+        return Plan(submitted=event)
+    if plan is None:
+        return None
+    if isinstance(event, PlanBudgetReviewNoted):
+        return replace(plan, review=event)
+    if isinstance(event, PlanAmended):
+        return replace(plan, amendment=event)
+    if isinstance(event, PlanApproved | PlanRejected):
+        return replace(plan, decision=event)
+    return plan
+
+
+def fold(events: Iterable[EventPayload]) -> Plan | None:
+    plan: Plan | None = None
+    for event in events:
+        plan = evolve(plan, event)
+    return plan
+
+
+# Commands ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubmitPlan:
+    plan_id: UUID
+    kind: PlanKind
+    beneficiary_ids: tuple[UUID, ...]
+    sector: str
+    trade: str
+    activity: str
+    locality: Locality
+    budget_lines: tuple[BudgetLine, ...]
+    in_kind_contribution: tuple[InKindContribution, ...]
+    kit_requested: str | None
+    currency: str
+    submitted_on: date
+    today: date
+    # Facts from other streams, gathered by the handler:
+    trained: frozenset[UUID] = field(default_factory=frozenset)
+    in_other_plans: frozenset[UUID] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class NoteBudgetReview:
+    review: BudgetReviewed
+
+
+@dataclass(frozen=True)
+class ApprovePlan:
+    session: CommitteeSessionHeld | None
+
+
+@dataclass(frozen=True)
+class RejectPlan:
+    session: CommitteeSessionHeld | None
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AmendPlan:
+    session: CommitteeSessionHeld | None
+    budget_lines: tuple[BudgetLine, ...] | None
+    conditions: tuple[str, ...]
+
+
+PlanCommand = SubmitPlan | NoteBudgetReview | ApprovePlan | RejectPlan | AmendPlan
+
+
+@dataclass(frozen=True)
+class HoldSession:
+    session_id: UUID
+    locality: Locality
+    held_on: date
+    members: tuple[CommitteeMember, ...]
+    today: date
+
+
+@dataclass(frozen=True)
+class SetConveningThreshold:
+    threshold: int
+    today: date
+
+
+# Decisions --------------------------------------------------------------------------------
+
+
+def decide(plan: Plan | None, command: PlanCommand) -> list[PlanEvent]:
+    match command:
+        case SubmitPlan():
+            return [_submit(plan, command)]
+        case NoteBudgetReview():
+            return _note_review(plan, command.review)
+        case ApprovePlan():
+            decided = _decidable(plan, command.session)
+            return [_approval(decided, command.session, _reviewed_budget(decided), (), False)]
+        case RejectPlan():
+            return [_rejection(_decidable(plan, command.session), command)]
+        case AmendPlan():
+            return _amend(_decidable(plan, command.session), command)
+
+
+def _submit(plan: Plan | None, command: SubmitPlan) -> PlanSubmitted:
+    if plan is not None:
+        raise RuleViolation("plan_already_submitted", "This business plan was already submitted.")
+    beneficiaries = command.beneficiary_ids
+    if len(set(beneficiaries)) != len(beneficiaries):
+        raise InvalidField("beneficiary_ids", "a returnee is listed more than once")
+    if command.kind == PlanKind.INDIVIDUAL and len(beneficiaries) != 1:
+        raise InvalidField("beneficiary_ids", "an individual plan has exactly one beneficiary")
+    if command.kind == PlanKind.COLLECTIVE and len(beneficiaries) < 2:
+        raise InvalidField("beneficiary_ids", "a collective plan has at least two beneficiaries")
+    items = [line.item.casefold() for line in command.budget_lines]
+    if len(set(items)) != len(items):
+        raise InvalidField("budget_lines", "each item appears on one line only")
+    if not any(part.value > 0 for part in command.in_kind_contribution):
+        raise InvalidField(
+            "in_kind_contribution", "a plan includes the beneficiaries' own contribution"
+        )
+    if command.submitted_on > command.today:
+        raise InvalidField("submitted_on", "is in the future")
+    untrained = [b for b in beneficiaries if b not in command.trained]
+    if untrained:
+        raise RuleViolation(
+            "beneficiary_not_trained",
+            "Every beneficiary completes the entrepreneurship training before a plan is "
+            f"submitted; {len(untrained)} of them have not.",
+            returnee_ids=untrained,
+        )
+    committed = [b for b in beneficiaries if b in command.in_other_plans]
+    if committed:
+        raise RuleViolation(
+            "beneficiary_in_another_plan",
+            "A returnee takes part in one pending or approved plan at a time.",
+            returnee_ids=committed,
+        )
+    return PlanSubmitted(
+        plan_id=command.plan_id,
+        kind=command.kind,
+        beneficiary_ids=list(beneficiaries),
+        sector=command.sector,
+        trade=command.trade,
+        activity=command.activity,
+        locality=command.locality,
+        budget_lines=list(command.budget_lines),
+        in_kind_contribution=list(command.in_kind_contribution),
+        kit_requested=command.kit_requested,
+        currency=command.currency,
+        submitted_on=command.submitted_on,
+    )
+
+
+def _note_review(plan: Plan | None, review: BudgetReviewed) -> list[PlanEvent]:
+    # A review the plan can no longer use (unknown plan, plan already decided, an older
+    # revision arriving late) changes nothing rather than stopping the consumer.
+    if plan is None or plan.decision is not None:
+        return []
+    if plan.review is not None and review.revision <= plan.review.revision:
+        return []
+    lines = [
+        ReviewedBudgetLine(
+            item=line.item,
+            quantity=line.quantity,
+            submitted_unit_cost=line.submitted_unit_cost,
+            reviewed_unit_cost=line.reviewed_unit_cost,
+            flags=[flag.value for flag in line.flags],
+            reason=line.reason,
+        )
+        for line in review.lines
+    ]
+    return [
+        PlanBudgetReviewNoted(
+            plan_id=plan.submitted.plan_id,
+            review_id=review.review_id,
+            revision=review.revision,
+            reviewed_on=review.reviewed_on,
+            reviewed_total=review.reviewed_total,
+            flagged_lines=sum(1 for line in review.lines if line.flags),
+            submitted_total=review.submitted_total,
+            lines=lines,
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class _Decidable:
+    plan: Plan
+    review: PlanBudgetReviewNoted
+
+
+def _decidable(plan: Plan | None, session: CommitteeSessionHeld | None) -> _Decidable:
+    if plan is None:
+        raise NotFound("business plan")
+    if plan.decision is not None:
+        raise RuleViolation(
+            "plan_already_decided",
+            f"This plan was already {plan.status.value}; it is decided once.",
+        )
+    if plan.review is None:
+        raise RuleViolation(
+            "budget_not_reviewed",
+            "Procurement reviews the plan's budget before the committee decides it.",
+        )
+    if session is None:
+        raise RuleViolation(
+            "session_not_held", "A decision is taken in a committee session held in this office."
+        )
+    _ensure_quorate(session.members)
+    if not same_locality(session.locality, plan.submitted.locality):
+        raise RuleViolation(
+            "session_in_another_locality",
+            "The committee of the plan's own locality decides it "
+            f"(plan: {_name(plan.submitted.locality)}, session: {_name(session.locality)}).",
+        )
+    if session.held_on < plan.submitted.submitted_on:
+        raise RuleViolation(
+            "session_before_submission", "The session was held before the plan was submitted."
+        )
+    if session.held_on < plan.review.reviewed_on:
+        raise RuleViolation(
+            "session_before_budget_review",
+            "The session was held before procurement reviewed the budget, so it did not see it.",
+        )
+    return _Decidable(plan, plan.review)
+
+
+def _reviewed_budget(decided: _Decidable) -> list[BudgetLine]:
+    """The budget procurement reviewed, keeping each submitted line's specification."""
+    specifications = {
+        line.item.casefold(): line.specification for line in decided.plan.submitted.budget_lines
+    }
+    return [
+        BudgetLine(
+            item=line.item,
+            quantity=line.quantity,
+            unit_cost=line.reviewed_unit_cost,
+            specification=specifications.get(line.item.casefold()),
+        )
+        for line in decided.review.lines
+    ]
+
+
+def _approval(
+    decided: _Decidable,
+    session: CommitteeSessionHeld | None,
+    budget: list[BudgetLine],
+    conditions: Sequence[str],
+    amended: bool,
+) -> PlanApproved:
+    assert session is not None  # _decidable refused a decision without a session
+    submitted = decided.plan.submitted
+    return PlanApproved(
+        plan_id=submitted.plan_id,
+        session_id=session.session_id,
+        kind=submitted.kind,
+        beneficiary_ids=submitted.beneficiary_ids,
+        trade=submitted.trade,
+        locality=submitted.locality,
+        approved_on=session.held_on,
+        approved_budget=budget,
+        approved_total=budget_total(budget),
+        amended=amended,
+        conditions=list(conditions),
+        currency=submitted.currency,
+    )
+
+
+def _rejection(decided: _Decidable, command: RejectPlan) -> PlanRejected:
+    assert command.session is not None
+    if not command.reasons:
+        raise InvalidField("reasons", "a rejection gives at least one reason")
+    return PlanRejected(
+        plan_id=decided.plan.submitted.plan_id,
+        session_id=command.session.session_id,
+        rejected_on=command.session.held_on,
+        reasons=list(command.reasons),
+    )
+
+
+def _amend(decided: _Decidable, command: AmendPlan) -> list[PlanEvent]:
+    assert command.session is not None
+    if command.budget_lines is None and not command.conditions:
+        raise InvalidField("budget_lines", "an amendment changes the budget or sets conditions")
+    budget = list(command.budget_lines or _reviewed_budget(decided))
+    if budget_total(budget) > decided.review.reviewed_total:
+        # Spending procurement has not checked would need a new review first.
+        raise RuleViolation(
+            "amendment_above_reviewed_budget",
+            f"The amended budget ({budget_total(budget)}) exceeds the reviewed budget "
+            f"({decided.review.reviewed_total}).",
+        )
+    amendment = PlanAmended(
+        plan_id=decided.plan.submitted.plan_id,
+        session_id=command.session.session_id,
+        amended_on=command.session.held_on,
+        budget_lines=budget,
+        conditions=list(command.conditions),
+    )
+    return [amendment, _approval(decided, command.session, budget, command.conditions, True)]
+
+
+def hold_session(
+    held: CommitteeSessionHeld | None, command: HoldSession
+) -> list[CommitteeSessionHeld]:
+    if held is not None:
+        raise RuleViolation("session_already_held", "This committee session is already recorded.")
+    if command.held_on > command.today:
+        raise InvalidField("held_on", "is in the future")
+    _ensure_quorate(command.members)
+    return [
+        CommitteeSessionHeld(
+            session_id=command.session_id,
+            locality=command.locality,
+            held_on=command.held_on,
+            members=list(command.members),
+        )
+    ]
+
+
+def set_convening_threshold(command: SetConveningThreshold) -> list[ConveningThresholdSet]:
+    return [ConveningThresholdSet(threshold=command.threshold, set_on=command.today)]
+
+
+# Shared rules -----------------------------------------------------------------------------
+
+
+def is_quorate(members: Sequence[CommitteeMember]) -> bool:
+    roles = {member.role for member in members}
+    return len(members) >= MIN_SESSION_MEMBERS and all(seat in roles for seat in REQUIRED_SEATS)
+
+
+def _ensure_quorate(members: Sequence[CommitteeMember]) -> None:
+    if not is_quorate(members):
+        raise RuleViolation(
+            "session_not_quorate",
+            f"A committee session has at least {MIN_SESSION_MEMBERS} members, including a local "
+            "authority and a technical expert.",
+        )
+
+
+def same_locality(a: Locality, b: Locality) -> bool:
+    return _key(a) == _key(b)
+
+
+def _key(locality: Locality) -> tuple[str, str]:
+    return locality.region.strip().casefold(), locality.commune.strip().casefold()
+
+
+def _name(locality: Locality) -> str:
+    return f"{locality.commune}, {locality.region}"
+
+
+def budget_total(lines: Iterable[BudgetLine]) -> int:
+    return sum(line.quantity * line.unit_cost for line in lines)
+
+
+def ready_to_convene(plans_waiting: int, threshold: int) -> bool:
+    """A locality has enough reviewed plans waiting for its committee to meet."""
+    return plans_waiting >= threshold
