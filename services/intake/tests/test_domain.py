@@ -1,0 +1,453 @@
+"""Intake's rules as tables: given events -> command -> expected events or the rule broken."""
+
+from datetime import date
+from uuid import uuid4
+
+import pytest
+from intake_builders import (
+    ARRIVAL,
+    TODAY,
+    a_person,
+    a_registration,
+    a_session,
+    known_as,
+    registered,
+)
+
+from intake.domain import (
+    EraseReturnee,
+    IdentityDocument,
+    InvalidInput,
+    RecordConsent,
+    RecordInterview,
+    ReturneeCase,
+    Stage,
+    WithdrawConsent,
+    advance_stage,
+    decide,
+    fold,
+    hold_session,
+    likely_duplicates,
+    name_similarity,
+    same_phone,
+    stage_reached_by,
+)
+from reintegration_contracts.events.committee import PlanRejected
+from reintegration_contracts.events.intake import (
+    ConsentPurpose,
+    ConsentRecorded,
+    ConsentWithdrawn,
+    CounsellingAttended,
+    CounsellingInterviewRecorded,
+    PartnerCategory,
+    ReturneeErased,
+    ReturneeRegistered,
+)
+from reintegration_contracts.types import AgeBand, Track, Vulnerability
+from reintegration_sdk.errors import Gone, NotFound, RuleViolation
+
+pytestmark = pytest.mark.unit
+
+RETURNEE = uuid4()
+REFERRAL_NGO = (ConsentPurpose.REFERRAL, PartnerCategory.NGO)
+
+
+def consent_given(purpose: ConsentPurpose, partner: PartnerCategory) -> ConsentRecorded:
+    return ConsentRecorded(
+        returnee_id=RETURNEE, purpose=purpose, partner_category=partner, given_on=TODAY
+    )
+
+
+def erased() -> ReturneeErased:
+    return ReturneeErased(returnee_id=RETURNEE, erased_on=TODAY)
+
+
+# --- Registration ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("birth_date", "age_band", "is_minor"),
+    [
+        (date(1996, 5, 14), AgeBand.AGE_25_34, False),
+        (date(2007, 3, 11), AgeBand.AGE_15_17, True),  # 18 tomorrow: still a minor today
+        (date(2007, 3, 10), AgeBand.AGE_18_24, False),  # 18 today
+        (date(1958, 1, 1), AgeBand.AGE_65_PLUS, False),
+    ],
+)
+def test_registration_carries_the_age_band_and_minor_flag_never_the_birth_date(
+    birth_date: date, age_band: AgeBand, is_minor: bool
+) -> None:
+    command = a_registration(person=a_person(birth_date=birth_date))
+
+    [event] = decide(None, command)
+
+    assert isinstance(event, ReturneeRegistered)
+    assert (event.age_band, event.is_minor) == (age_band, is_minor)
+    published = event.model_dump_json()
+    for personal in ("Aminata", "Ouédraogo", "Ouedraogo", "70 12 34 56", "B1234567", "Secteur"):
+        assert personal not in published
+    assert birth_date.isoformat() not in published
+
+
+@pytest.mark.parametrize(
+    ("overrides", "fields"),
+    [
+        ({"arrival_date": date(2025, 3, 11)}, ["arrival_date"]),
+        ({"person": a_person(birth_date=ARRIVAL)}, ["person.birth_date"]),
+        ({"person": a_person(birth_date=date(1900, 1, 1))}, ["person.birth_date"]),
+        ({"vulnerabilities": (Vulnerability.UNACCOMPANIED_MINOR,)}, ["vulnerabilities"]),
+        (
+            {"arrival_date": date(2026, 1, 1), "person": a_person(birth_date=date(2026, 6, 1))},
+            ["arrival_date", "person.birth_date"],
+        ),
+    ],
+)
+def test_registration_names_every_wrong_field(overrides: dict[str, object], fields: list[str]):
+    with pytest.raises(InvalidInput) as refused:
+        decide(None, a_registration(**overrides))
+
+    assert [field for field, _ in refused.value.problems] == fields
+
+
+def test_an_unaccompanied_minor_is_registered_as_a_minor() -> None:
+    command = a_registration(
+        person=a_person(birth_date=date(2010, 1, 1)),
+        vulnerabilities=(Vulnerability.UNACCOMPANIED_MINOR,),
+    )
+
+    [event] = decide(None, command)
+
+    assert isinstance(event, ReturneeRegistered)
+    assert event.is_minor
+    assert event.vulnerabilities == [Vulnerability.UNACCOMPANIED_MINOR]
+
+
+def test_a_returnee_is_registered_once() -> None:
+    with pytest.raises(RuleViolation) as refused:
+        decide(ReturneeCase(RETURNEE, ARRIVAL, False), a_registration(returnee_id=RETURNEE))
+
+    assert refused.value.rule == "already_registered"
+
+
+# --- Duplicate check -------------------------------------------------------------------------
+
+ORIGINAL = a_person()
+
+
+@pytest.mark.parametrize(
+    ("applicant", "why"),
+    [
+        (a_person(given_names="Aminatta", family_name="Ouedraogo", phone=None,
+                  identity_document=None), "near-identical name, same birth date"),
+        (a_person(given_names="OUEDRAOGO", family_name="aminata", phone=None,
+                  identity_document=None), "name parts swapped, accents dropped"),
+        (a_person(given_names="Awa", family_name="Sawadogo", birth_date=date(1990, 1, 1),
+                  phone="0022670123456", identity_document=None), "same phone, other form"),
+        (a_person(given_names="Awa", family_name="Sawadogo", birth_date=date(1990, 1, 1),
+                  phone="70 12 34 56", identity_document=None), "same phone, no country code"),
+        (a_person(given_names="Awa", family_name="Sawadogo", birth_date=date(1990, 1, 1),
+                  phone=None, identity_document=IdentityDocument("passport", "b-123 4567")),
+         "same identity document number"),
+    ],
+)  # fmt: skip
+def test_a_likely_duplicate_is_refused_with_the_candidates(applicant, why) -> None:
+    candidate = known_as(ORIGINAL)
+
+    with pytest.raises(RuleViolation) as refused:
+        decide(None, a_registration(person=applicant, people_alike=(candidate,)))
+
+    assert refused.value.rule == "likely_duplicate", why
+    assert refused.value.context["candidate_ids"] == [str(candidate.returnee_id)]
+
+
+@pytest.mark.parametrize(
+    ("applicant", "why"),
+    [
+        (a_person(given_names="Awa", phone=None, identity_document=None),
+         "another given name, same family name and birth date"),
+        (a_person(given_names="Aminatta", birth_date=date(1996, 5, 15), phone=None,
+                  identity_document=None), "similar name, another birth date"),
+        (a_person(given_names="Awa", family_name="Sawadogo", phone="+226 71 12 34 56",
+                  identity_document=None), "another phone number"),
+        (a_person(given_names="Awa", family_name="Sawadogo", phone="3456",
+                  identity_document=None), "too few digits to match a longer number"),
+    ],
+)  # fmt: skip
+def test_different_people_are_not_duplicates(applicant, why) -> None:
+    assert likely_duplicates(applicant, [known_as(ORIGINAL)]) == [], why
+
+
+def test_a_caseworker_overrides_the_duplicate_check_with_a_reason_kept_in_the_event() -> None:
+    candidate = known_as(ORIGINAL)
+    command = a_registration(
+        person=a_person(phone=None, identity_document=None),
+        people_alike=(candidate,),
+        override_reason="Namesake from another village, checked with the chief",
+    )
+
+    [event] = decide(None, command)
+
+    assert isinstance(event, ReturneeRegistered)
+    assert event.duplicate_override is not None
+    assert event.duplicate_override.candidate_ids == [candidate.returnee_id]
+    assert event.duplicate_override.reason.startswith("Namesake")
+
+
+def test_no_override_is_recorded_when_nobody_is_alike() -> None:
+    [event] = decide(None, a_registration(override_reason="just in case"))
+
+    assert isinstance(event, ReturneeRegistered)
+    assert event.duplicate_override is None
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "at_least", "below"),
+    [
+        (("Aminata", "Ouédraogo"), ("aminata", "OUEDRAOGO"), 1.0, None),
+        (("Moussa", "Traoré"), ("Mousa", "Traore"), 0.9, None),
+        (("Issa", "Koné"), ("Awa", "Kone"), None, 0.85),
+        (("", ""), ("Awa", "Kone"), None, 0.01),
+    ],
+)
+def test_name_similarity(first, second, at_least, below) -> None:
+    score = name_similarity(first, second)
+    if at_least is not None:
+        assert score >= at_least
+    if below is not None:
+        assert score < below
+
+
+def test_same_phone_needs_digits() -> None:
+    assert not same_phone("n/a", "none")
+    assert same_phone("+226 70-12-34-56", "0022670123456")
+
+
+# --- Consent ---------------------------------------------------------------------------------
+
+GIVE_REFERRAL_NGO = RecordConsent(*REFERRAL_NGO, given_on=TODAY, today=TODAY)
+WITHDRAW_REFERRAL_NGO = WithdrawConsent(*REFERRAL_NGO, withdrawn_on=TODAY, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("given", "command", "expected"),
+    [
+        ([], GIVE_REFERRAL_NGO, [consent_given(*REFERRAL_NGO)]),
+        (
+            [consent_given(ConsentPurpose.RESEARCH, PartnerCategory.NGO)],
+            GIVE_REFERRAL_NGO,
+            [consent_given(*REFERRAL_NGO)],
+        ),
+        (
+            [consent_given(*REFERRAL_NGO)],
+            WITHDRAW_REFERRAL_NGO,
+            [ConsentWithdrawn(returnee_id=RETURNEE, purpose=REFERRAL_NGO[0],
+                              partner_category=REFERRAL_NGO[1], withdrawn_on=TODAY)],
+        ),
+    ],
+)  # fmt: skip
+def test_consent_is_given_and_withdrawn(given, command, expected) -> None:
+    state = fold([registered(RETURNEE), *given])
+
+    assert decide(state, command) == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "command", "rule"),
+    [
+        ([consent_given(*REFERRAL_NGO)], GIVE_REFERRAL_NGO, "consent_already_given"),
+        ([], WITHDRAW_REFERRAL_NGO, "consent_not_given"),
+        ([consent_given(*REFERRAL_NGO), ConsentWithdrawn(
+            returnee_id=RETURNEE, purpose=REFERRAL_NGO[0], partner_category=REFERRAL_NGO[1],
+            withdrawn_on=TODAY)], WITHDRAW_REFERRAL_NGO, "consent_not_given"),
+        ([erased()], GIVE_REFERRAL_NGO, "returnee_erased"),
+    ],
+)  # fmt: skip
+def test_consent_rules(given, command, rule) -> None:
+    with pytest.raises(RuleViolation) as refused:
+        decide(fold([registered(RETURNEE), *given]), command)
+
+    assert refused.value.rule == rule
+
+
+def test_consent_cannot_be_dated_in_the_future() -> None:
+    command = RecordConsent(*REFERRAL_NGO, given_on=date(2025, 3, 11), today=TODAY)
+
+    with pytest.raises(InvalidInput) as refused:
+        decide(fold([registered(RETURNEE)]), command)
+
+    assert refused.value.problems[0][0] == "given_on"
+
+
+def test_commands_on_an_unknown_returnee_are_not_found() -> None:
+    with pytest.raises(NotFound):
+        decide(None, GIVE_REFERRAL_NGO)
+
+
+# --- Individual interview --------------------------------------------------------------------
+
+
+def an_interview(on: date, has_note: bool = False) -> RecordInterview:
+    return RecordInterview(
+        interviewed_on=on,
+        today=TODAY,
+        years_of_experience=6,
+        intended_track=Track.VOCATIONAL_TRAINING,
+        skills=("tailoring",),
+        aspirations=("garment_workshop",),
+        has_note=has_note,
+    )
+
+
+def test_an_interview_records_skills_and_intended_track() -> None:
+    [event] = decide(fold([registered(RETURNEE)]), an_interview(date(2025, 3, 1)))
+
+    assert event == CounsellingInterviewRecorded(
+        returnee_id=RETURNEE,
+        interviewed_on=date(2025, 3, 1),
+        skills=["tailoring"],
+        years_of_experience=6,
+        aspirations=["garment_workshop"],
+        intended_track=Track.VOCATIONAL_TRAINING,
+    )
+
+
+@pytest.mark.parametrize("day", [date(2025, 2, 2), date(2025, 3, 11)])
+def test_an_interview_is_dated_between_arrival_and_today(day: date) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        decide(fold([registered(RETURNEE)]), an_interview(day))
+
+    assert refused.value.problems[0][0] == "interviewed_on"
+
+
+def test_no_interview_note_is_kept_for_an_erased_returnee() -> None:
+    state = fold([registered(RETURNEE), erased()])
+
+    with pytest.raises(RuleViolation) as refused:
+        decide(state, an_interview(date(2025, 3, 1), has_note=True))
+    assert refused.value.rule == "returnee_erased"
+    assert decide(state, an_interview(date(2025, 3, 1)))  # the anonymous case goes on
+
+
+# --- Erasure ---------------------------------------------------------------------------------
+
+
+def test_erasure_withdraws_every_consent_then_erases() -> None:
+    research_ngo = (ConsentPurpose.RESEARCH, PartnerCategory.UN_AGENCY)
+    state = fold([registered(RETURNEE), consent_given(*REFERRAL_NGO), consent_given(*research_ngo)])
+
+    events = decide(state, EraseReturnee(erased_on=TODAY))
+
+    assert events == [
+        ConsentWithdrawn(returnee_id=RETURNEE, purpose=purpose, partner_category=partner,
+                         withdrawn_on=TODAY)
+        for purpose, partner in sorted([REFERRAL_NGO, research_ngo])
+    ] + [erased()]  # fmt: skip
+
+
+def test_a_returnee_is_erased_once() -> None:
+    with pytest.raises(Gone):
+        decide(fold([registered(RETURNEE), erased()]), EraseReturnee(erased_on=TODAY))
+
+
+def test_the_case_remembers_what_happened() -> None:
+    session = uuid4()
+    state = fold(
+        [
+            registered(RETURNEE),
+            consent_given(*REFERRAL_NGO),
+            CounsellingAttended(
+                returnee_id=RETURNEE, session_id=session, attended_on=TODAY, days_since_arrival=35
+            ),
+            erased(),
+        ]
+    )
+
+    assert state == ReturneeCase(
+        RETURNEE,
+        ARRIVAL,
+        is_minor=False,
+        consents=frozenset({REFERRAL_NGO}),
+        sessions_attended=frozenset({session}),
+        erased=True,
+    )
+
+
+# --- Group counselling sessions --------------------------------------------------------------
+
+
+def test_each_participant_attends_with_the_days_since_arrival() -> None:
+    early, late = uuid4(), uuid4()
+    cases = {
+        early: fold([registered(early, arrival_date=date(2025, 2, 3))]),
+        late: fold([registered(late, arrival_date=date(2025, 3, 1))]),
+    }
+    command = a_session([early, late], held_on=date(2025, 3, 5))
+
+    outcome = hold_session(False, command, cases)
+
+    assert outcome.session.participant_ids == [early, late]
+    assert {i: a.days_since_arrival for i, a in outcome.attendances.items()} == {early: 30, late: 4}
+    assert all(a.session_id == command.session_id for a in outcome.attendances.values())
+
+
+def test_a_session_cannot_be_dated_before_a_participants_arrival() -> None:
+    on_time, not_back_yet = uuid4(), uuid4()
+    cases = {
+        on_time: fold([registered(on_time, arrival_date=date(2025, 2, 3))]),
+        not_back_yet: fold([registered(not_back_yet, arrival_date=date(2025, 3, 6))]),
+    }
+
+    with pytest.raises(RuleViolation) as refused:
+        hold_session(False, a_session([on_time, not_back_yet]), cases)
+
+    assert refused.value.rule == "counselling_before_arrival"
+    assert refused.value.context["returnee_ids"] == [str(not_back_yet)]
+
+
+def test_session_input_names_each_bad_participant_and_date() -> None:
+    known, stranger = uuid4(), uuid4()
+    cases = {known: fold([registered(known)]), stranger: None}
+    command = a_session([known, stranger, known], held_on=date(2025, 3, 11))
+
+    with pytest.raises(InvalidInput) as refused:
+        hold_session(False, command, cases)
+
+    assert [f for f, _ in refused.value.problems] == [
+        "held_on",
+        "participant_ids.1",
+        "participant_ids.2",
+    ]
+
+
+def test_a_session_is_recorded_once() -> None:
+    known = uuid4()
+    with pytest.raises(RuleViolation) as refused:
+        hold_session(True, a_session([known]), {known: fold([registered(known)])})
+
+    assert refused.value.rule == "session_already_recorded"
+
+
+# --- Stage of a case -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("current", "reached", "expected"),
+    [
+        (Stage.REGISTERED, Stage.COUNSELLED, Stage.COUNSELLED),
+        (Stage.CERTIFIED, Stage.IN_TRAINING, Stage.CERTIFIED),
+        (Stage.PLAN_APPROVED, Stage.PLAN_SUBMITTED, Stage.PLAN_APPROVED),
+        (Stage.PLAN_REJECTED, Stage.PLAN_SUBMITTED, Stage.PLAN_SUBMITTED),
+        (Stage.FOLLOWED_UP, Stage.KIT_DELIVERED, Stage.FOLLOWED_UP),
+    ],
+)
+def test_a_case_moves_forward(current: Stage, reached: Stage, expected: Stage) -> None:
+    assert advance_stage(current, reached) is expected
+
+
+def test_upstream_events_show_the_stage_reached() -> None:
+    rejected = PlanRejected(
+        plan_id=uuid4(), session_id=uuid4(), rejected_on=TODAY, reasons=["not viable"]
+    )
+
+    assert stage_reached_by(rejected) is Stage.PLAN_REJECTED
+    assert stage_reached_by(erased()) is None
