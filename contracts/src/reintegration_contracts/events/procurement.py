@@ -22,6 +22,13 @@ class CatalogueItemPriced(EventPayload):
     currency: str = Field(pattern=r"^[A-Z]{3}$")
 
 
+@event("PriceToleranceSet", 1, Domain.PROCUREMENT)
+class PriceToleranceSet(EventPayload):
+    """How far above the catalogue price a budget line may go before the review flags it."""
+
+    tolerance_percent: int = Field(ge=0, le=100, examples=[10])
+
+
 class KitItem(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -62,7 +69,8 @@ class ReviewedLine(BaseModel):
     reviewed_unit_cost: Amount
     catalogue_unit_price: Amount | None = None
     flags: list[ReviewFlag] = Field(default_factory=list)
-    reason: str | None = None
+    reason: str | None = Field(default=None, description="Why the line was flagged or adjusted")
+    specification: str | None = Field(default=None, description="What exactly is to be bought")
 
 
 @event("BudgetReviewed", 1, Domain.PROCUREMENT)
@@ -78,6 +86,10 @@ class BudgetReviewed(EventPayload):
     submitted_total: Amount
     reviewed_total: Amount
     currency: str = Field(pattern=r"^[A-Z]{3}$")
+    tolerance_percent: int | None = Field(
+        default=None, ge=0, le=100, description="The office's price tolerance the review applied"
+    )
+    note: str | None = Field(default=None, max_length=500, description="The officer's note")
 
 
 class OrderBasis(StrEnum):
@@ -105,6 +117,12 @@ class KitOrdered(EventPayload):
     total: Amount
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     ordered_on: date
+    authorised_on: date | None = Field(
+        default=None, description="The plan's approval or the trade's certification date"
+    )
+    kit_version: int | None = Field(
+        default=None, ge=1, description="The trade's kit version ordered for a certified trade"
+    )
 
 
 class DeliveredItem(BaseModel):

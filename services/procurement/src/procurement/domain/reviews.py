@@ -1,0 +1,213 @@
+"""Budget review: every line of a submitted plan checked against the office's catalogue.
+
+In the field, budgets reviewed only after approval caused disbursement problems: the review
+runs as soon as a plan is submitted, and an officer may revise it until the committee decides.
+"""
+
+from dataclasses import dataclass, replace
+from datetime import date
+from uuid import UUID, uuid5
+
+from procurement.domain.prices import PriceCatalogue
+from reintegration_contracts.events.procurement import (
+    BudgetReviewed,
+    CatalogueItemPriced,
+    ReviewedLine,
+    ReviewFlag,
+)
+from reintegration_sdk.errors import InvalidField, NotFound, RuleViolation
+
+AUTOMATIC_REVIEWER = "automatic"
+_REVIEW_IDS = UUID("6f1c7a52-94a4-4f44-9a49-0c3f0b5f8e21")
+
+
+def review_id_for(plan_id: UUID) -> UUID:
+    """One review per plan, whatever its revisions: the committee notes it by this id."""
+    return uuid5(_REVIEW_IDS, str(plan_id))
+
+
+@dataclass(frozen=True)
+class SubmittedLine:
+    item: str
+    quantity: int
+    unit_cost: int
+    specification: str | None = None
+
+
+@dataclass(frozen=True)
+class BudgetReview:
+    plan_id: UUID | None = None
+    currency: str = ""
+    lines: tuple[SubmittedLine, ...] = ()
+    latest: BudgetReviewed | None = None
+
+    @property
+    def revision(self) -> int:
+        return self.latest.revision if self.latest else 0
+
+
+@dataclass(frozen=True)
+class ReviewSubmittedPlan:
+    plan_id: UUID
+    lines: tuple[SubmittedLine, ...]
+    currency: str
+    catalogue: PriceCatalogue
+    reviewed_on: date
+
+
+@dataclass(frozen=True)
+class LineAdjustment:
+    line: int  # 1-based, as the review lists them
+    reason: str
+    reviewed_unit_cost: int | None = None
+    specification: str | None = None
+
+
+@dataclass(frozen=True)
+class ReviseReview:
+    plan_id: UUID
+    adjustments: tuple[LineAdjustment, ...]
+    catalogue: PriceCatalogue
+    reviewed_on: date
+    reviewer: str
+    plan_decided: bool
+    note: str | None = None
+
+
+ReviewCommand = ReviewSubmittedPlan | ReviseReview
+
+
+def decide_review(review: BudgetReview, command: ReviewCommand) -> list[BudgetReviewed]:
+    if isinstance(command, ReviewSubmittedPlan):
+        if review.revision:
+            return []  # a plan submitted again (or the event replayed) is reviewed once
+        return [_reviewed(command.plan_id, command.lines, command.currency, command, 1)]
+    return [_revised(review, command)]
+
+
+def _revised(review: BudgetReview, command: ReviseReview) -> BudgetReviewed:
+    if review.latest is None:
+        raise NotFound(f"no budget review of plan {command.plan_id}")
+    if command.plan_decided:
+        raise RuleViolation(
+            "plan_already_decided",
+            "the committee has decided this plan; its budget review can no longer change",
+        )
+    lines = list(review.lines)
+    overrides: dict[int, LineAdjustment] = {}
+    for index, adjustment in enumerate(command.adjustments):
+        if not 1 <= adjustment.line <= len(lines):
+            raise InvalidField(f"adjustments.{index}.line", f"the plan has {len(lines)} lines")
+        if adjustment.line in overrides:
+            raise InvalidField(f"adjustments.{index}.line", "line adjusted twice")
+        overrides[adjustment.line] = adjustment
+        if adjustment.specification:
+            lines[adjustment.line - 1] = replace(
+                lines[adjustment.line - 1], specification=adjustment.specification
+            )
+    reviewed = _reviewed(
+        command.plan_id,
+        tuple(lines),
+        review.currency,
+        command,
+        review.revision + 1,
+        overrides,
+    )
+    return reviewed
+
+
+def _reviewed(
+    plan_id: UUID,
+    lines: tuple[SubmittedLine, ...],
+    currency: str,
+    command: ReviewCommand,
+    revision: int,
+    overrides: dict[int, LineAdjustment] | None = None,
+) -> BudgetReviewed:
+    checked = [
+        _overridden(review_line(line, command.catalogue, currency), (overrides or {}).get(n))
+        for n, line in enumerate(lines, start=1)
+    ]
+    return BudgetReviewed(
+        review_id=review_id_for(plan_id),
+        plan_id=plan_id,
+        revision=revision,
+        reviewed_on=command.reviewed_on,
+        reviewer=command.reviewer if isinstance(command, ReviseReview) else AUTOMATIC_REVIEWER,
+        lines=checked,
+        submitted_total=sum(line.quantity * line.submitted_unit_cost for line in checked),
+        reviewed_total=sum(line.quantity * line.reviewed_unit_cost for line in checked),
+        currency=currency,
+        tolerance_percent=command.catalogue.tolerance_percent,
+        note=command.note if isinstance(command, ReviseReview) else None,
+    )
+
+
+def review_line(line: SubmittedLine, catalogue: PriceCatalogue, currency: str) -> ReviewedLine:
+    """Flag a line priced above the catalogue beyond the tolerance, or without a
+    specification, and bring its unit cost to the catalogue price."""
+    price = catalogue.price_of(line.item)
+    comparable = price is not None and price.currency == currency
+    flags: list[ReviewFlag] = []
+    reasons: list[str] = []
+    if price is None:
+        flags.append(ReviewFlag.NOT_IN_CATALOGUE)
+        reasons.append("not in the office's price catalogue")
+    elif not comparable:
+        flags.append(ReviewFlag.NOT_IN_CATALOGUE)
+        reasons.append(f"the catalogue prices it in {price.currency}, the plan in {currency}")
+    elif _above_tolerance(line.unit_cost, price, catalogue.tolerance_percent):
+        flags.append(ReviewFlag.ABOVE_CATALOGUE_PRICE)
+        reasons.append(
+            f"unit cost {line.unit_cost} is more than {catalogue.tolerance_percent}% above "
+            f"the catalogue price {price.unit_price} ({price.supplier})"
+        )
+    if not (line.specification or "").strip():
+        flags.append(ReviewFlag.MISSING_SPECIFICATION)
+        reasons.append("no specification of what exactly is to be bought")
+    adjust = comparable and any(f is not ReviewFlag.NOT_IN_CATALOGUE for f in flags)
+    reviewed_cost = price.unit_price if adjust and price is not None else line.unit_cost
+    if reviewed_cost != line.unit_cost:
+        reasons.append(f"adjusted to the catalogue price {reviewed_cost}")
+    return ReviewedLine(
+        item=line.item,
+        quantity=line.quantity,
+        submitted_unit_cost=line.unit_cost,
+        reviewed_unit_cost=reviewed_cost,
+        catalogue_unit_price=price.unit_price if comparable and price is not None else None,
+        flags=flags,
+        reason="; ".join(reasons) or None,
+        specification=line.specification,
+    )
+
+
+def _above_tolerance(unit_cost: int, price: CatalogueItemPriced, tolerance_percent: int) -> bool:
+    # Whole-number arithmetic: no rounding decides whether a line is flagged.
+    return unit_cost * 100 > price.unit_price * (100 + tolerance_percent)
+
+
+def _overridden(line: ReviewedLine, adjustment: LineAdjustment | None) -> ReviewedLine:
+    if adjustment is None:
+        return line
+    cost = adjustment.reviewed_unit_cost
+    reason = "; ".join(filter(None, [line.reason, f"officer: {adjustment.reason}"]))
+    return line.model_copy(
+        update={
+            "reviewed_unit_cost": line.reviewed_unit_cost if cost is None else cost,
+            "reason": reason,
+        }
+    )
+
+
+def evolve_review(review: BudgetReview, event: BudgetReviewed) -> BudgetReview:
+    if review.latest is None:
+        lines = tuple(
+            SubmittedLine(line.item, line.quantity, line.submitted_unit_cost, line.specification)
+            for line in event.lines
+        )
+        return BudgetReview(event.plan_id, event.currency, lines, event)
+    lines = tuple(
+        replace(line, specification=reviewed.specification)
+        for line, reviewed in zip(review.lines, event.lines, strict=True)
+    )
+    return replace(review, lines=lines, latest=event)

@@ -1,0 +1,184 @@
+"""Budget review: each submitted line against the office's catalogue, then officer revisions."""
+
+from datetime import date
+from uuid import UUID
+
+import pytest
+
+from procurement.domain import fold
+from procurement.domain.prices import PriceCatalogue, evolve_prices
+from procurement.domain.reviews import (
+    AUTOMATIC_REVIEWER,
+    BudgetReview,
+    LineAdjustment,
+    ReviewSubmittedPlan,
+    ReviseReview,
+    SubmittedLine,
+    decide_review,
+    evolve_review,
+    review_id_for,
+    review_line,
+)
+from reintegration_contracts.events.procurement import (
+    CatalogueItemPriced,
+    PriceToleranceSet,
+    ReviewFlag,
+)
+from reintegration_sdk.errors import InvalidField, NotFound, RuleViolation
+
+pytestmark = pytest.mark.unit
+
+PLAN = UUID("7d0c3c55-46c1-4a0e-9d9e-1f5a8c0e2b11")
+ON = date(2024, 5, 10)
+ABOVE = ReviewFlag.ABOVE_CATALOGUE_PRICE
+NO_SPEC = ReviewFlag.MISSING_SPECIFICATION
+UNKNOWN = ReviewFlag.NOT_IN_CATALOGUE
+
+
+def catalogue(*events: CatalogueItemPriced | PriceToleranceSet) -> PriceCatalogue:
+    machine = CatalogueItemPriced(
+        item="Sewing machine", unit="piece", unit_price=90_000, supplier="Sahel", currency="XOF"
+    )
+    return fold(evolve_prices, PriceCatalogue(), [machine, *events])
+
+
+def line(cost: int, spec: str | None = "Singer, pedal", item: str = "sewing machine"):
+    return SubmittedLine(item=item, quantity=2, unit_cost=cost, specification=spec)
+
+
+@pytest.mark.parametrize(
+    ("submitted", "prices", "flags", "reviewed_cost", "reason_mentions"),
+    [
+        pytest.param(line(99_000), catalogue(), [], 99_000, None, id="at the tolerance"),
+        pytest.param(line(80_000), catalogue(), [], 80_000, None, id="below the catalogue"),
+        pytest.param(line(99_001), catalogue(), [ABOVE], 90_000, "more than 10% above", id="above"),
+        pytest.param(
+            line(91_000),
+            catalogue(PriceToleranceSet(tolerance_percent=0)),
+            [ABOVE],
+            90_000,
+            "more than 0% above",
+            id="office without tolerance",
+        ),
+        pytest.param(
+            line(120_000, spec=None),
+            catalogue(),
+            [ABOVE, NO_SPEC],
+            90_000,
+            "no specification",
+            id="above and unspecified",
+        ),
+        pytest.param(
+            line(85_000, spec="  "), catalogue(), [NO_SPEC], 90_000, "adjusted", id="blank spec"
+        ),
+        pytest.param(
+            line(5_000, item="iron"),
+            catalogue(),
+            [UNKNOWN],
+            5_000,
+            "not in the office's price catalogue",
+            id="unknown item is kept",
+        ),
+    ],
+)
+def test_each_line_is_compared_with_the_catalogue(
+    submitted, prices, flags, reviewed_cost, reason_mentions
+) -> None:
+    reviewed = review_line(submitted, prices, "XOF")
+    assert reviewed.flags == flags
+    assert reviewed.reviewed_unit_cost == reviewed_cost
+    if reason_mentions is None:
+        assert reviewed.reason is None
+    else:
+        assert reason_mentions in (reviewed.reason or "")
+
+
+def test_a_catalogue_in_another_currency_cannot_judge_the_line() -> None:
+    reviewed = review_line(line(500), catalogue(), "EUR")
+    assert reviewed.flags == [UNKNOWN]
+    assert reviewed.catalogue_unit_price is None
+    assert reviewed.reviewed_unit_cost == 500
+
+
+def automatic(*lines: SubmittedLine, prices: PriceCatalogue | None = None):
+    return ReviewSubmittedPlan(PLAN, tuple(lines), "XOF", prices or catalogue(), ON)
+
+
+def test_the_automatic_review_carries_both_budgets_and_the_reasons() -> None:
+    [reviewed] = decide_review(BudgetReview(), automatic(line(120_000), line(5_000, item="iron")))
+    assert reviewed.review_id == review_id_for(PLAN)
+    assert (reviewed.revision, reviewed.reviewer) == (1, AUTOMATIC_REVIEWER)
+    assert reviewed.submitted_total == 2 * 120_000 + 2 * 5_000
+    assert reviewed.reviewed_total == 2 * 90_000 + 2 * 5_000
+    assert reviewed.tolerance_percent == 10
+    assert "more than 10% above the catalogue price 90000" in (reviewed.lines[0].reason or "")
+
+
+def reviewed_history(*lines: SubmittedLine) -> list:
+    return decide_review(BudgetReview(), automatic(*(lines or (line(120_000, spec=None),))))
+
+
+def revise(*adjustments: LineAdjustment, decided: bool = False, prices=None) -> ReviseReview:
+    return ReviseReview(PLAN, adjustments, prices or catalogue(), ON, "officer-7", decided, "ok")
+
+
+def test_a_replayed_submission_is_not_reviewed_twice() -> None:
+    review = fold(evolve_review, BudgetReview(), reviewed_history())
+    assert decide_review(review, automatic(line(120_000, spec=None))) == []
+
+
+def test_an_officer_revision_overrides_a_line_and_keeps_its_flags() -> None:
+    review = fold(evolve_review, BudgetReview(), reviewed_history())
+    [revised] = decide_review(review, revise(LineAdjustment(1, "supplier quote", 95_000)))
+    assert (revised.revision, revised.reviewer, revised.note) == (2, "officer-7", "ok")
+    assert revised.lines[0].reviewed_unit_cost == 95_000
+    assert revised.lines[0].flags == [ABOVE, NO_SPEC]
+    assert "officer: supplier quote" in (revised.lines[0].reason or "")
+    assert revised.reviewed_total == 2 * 95_000
+
+
+def test_a_specification_given_in_a_revision_clears_its_flag_and_is_kept() -> None:
+    history = reviewed_history(line(90_000, spec=None))
+    review = fold(evolve_review, BudgetReview(), history)
+    adjustment = LineAdjustment(1, "agreed with the returnee", specification="Butterfly JA2-1")
+    [revised] = decide_review(review, revise(adjustment))
+    assert revised.lines[0].flags == []
+    review = fold(evolve_review, review, [revised])
+    [third] = decide_review(review, revise())
+    assert (third.revision, third.lines[0].specification) == (3, "Butterfly JA2-1")
+
+
+def test_a_revision_uses_the_catalogue_as_it_is_now() -> None:
+    review = fold(evolve_review, BudgetReview(), reviewed_history(line(5_000, item="iron")))
+    iron = CatalogueItemPriced(
+        item="iron", unit="piece", unit_price=4_000, supplier="Sahel", currency="XOF"
+    )
+    [revised] = decide_review(review, revise(prices=catalogue(iron)))
+    assert revised.lines[0].flags == [ABOVE]
+    assert revised.lines[0].reviewed_unit_cost == 4_000
+
+
+@pytest.mark.parametrize(
+    ("history", "command", "error", "rule"),
+    [
+        pytest.param([], revise(), NotFound, None, id="nothing to revise"),
+        pytest.param(
+            None, revise(decided=True), RuleViolation, "plan_already_decided", id="decided"
+        ),
+        pytest.param(
+            None, revise(LineAdjustment(2, "x", 1)), InvalidField, "invalid_field", id="no line 2"
+        ),
+        pytest.param(
+            None,
+            revise(LineAdjustment(1, "x", 1), LineAdjustment(1, "y", 2)),
+            InvalidField,
+            "invalid_field",
+            id="line adjusted twice",
+        ),
+    ],
+)
+def test_revision_refusals(history, command, error, rule) -> None:
+    review = fold(evolve_review, BudgetReview(), reviewed_history() if history is None else history)
+    with pytest.raises(error) as refused:
+        decide_review(review, command)
+    assert getattr(refused.value, "rule", None) == rule
