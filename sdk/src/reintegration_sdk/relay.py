@@ -28,7 +28,7 @@ from reintegration_sdk.telemetry import current_traceparent, span_following
 log = logging.getLogger(__name__)
 
 _PENDING: Final = f"""
-SELECT {EVENT_COLUMNS}, transaction_id::text AS transaction_id_text FROM events
+SELECT {EVENT_COLUMNS}, transaction_id AS writer_transaction FROM events
 WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
 ORDER BY transaction_id, position LIMIT $3
@@ -83,10 +83,10 @@ class Relay:
         """Publish one batch of committed events; returns how many were sent."""
         async with self._pool.acquire() as connection:
             checkpoint = await connection.fetchrow(
-                "SELECT transaction_id::text, position FROM relay_checkpoint WHERE name = $1",
+                "SELECT transaction_id, position FROM relay_checkpoint WHERE name = $1",
                 self._name,
             )
-            after = (checkpoint[0], checkpoint[1]) if checkpoint else ("0", 0)
+            after = (int(checkpoint[0]), checkpoint[1]) if checkpoint else (0, 0)
             rows = await connection.fetch(_PENDING, after[0], after[1], self._batch_size)
         if not rows:
             return 0
@@ -97,11 +97,11 @@ class Relay:
         async with self._pool.acquire() as connection:
             await connection.execute(
                 """INSERT INTO relay_checkpoint (name, transaction_id, position)
-                   VALUES ($1, $2::text::xid8, $3)
+                   VALUES ($1, $2, $3)
                    ON CONFLICT (name) DO UPDATE
-                   SET transaction_id = $2::text::xid8, position = $3, updated_at = now()""",
+                   SET transaction_id = $2, position = $3, updated_at = now()""",
                 self._name,
-                rows[-1]["transaction_id_text"],
+                int(rows[-1]["writer_transaction"]),
                 events[-1].position,
             )
         self.published += len(events)

@@ -143,12 +143,13 @@ async def read_topic_records(
     await consumer.start()
     records: list[Any] = []
     try:
-        partitions = consumer.partitions_for_topic(topic)
         deadline = time.monotonic() + timeout
+        partitions: set[int] | None = None
         while not partitions and time.monotonic() < deadline:
-            await consumer.topics()
-            partitions = consumer.partitions_for_topic(topic)
-            await asyncio.sleep(0.2)
+            metadata = await consumer._client.fetch_all_metadata()
+            partitions = metadata.partitions_for_topic(topic)
+            if not partitions:
+                await asyncio.sleep(0.2)
         assigned = [TopicPartition(topic, p) for p in sorted(partitions or ())]
         consumer.assign(assigned)
         await consumer.seek_to_beginning(*assigned)
