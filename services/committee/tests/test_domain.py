@@ -17,6 +17,7 @@ from committee.domain import (
     RejectPlan,
     SetConveningThreshold,
     SubmitPlan,
+    completes_entrepreneurship,
     decide,
     fold,
     hold_session,
@@ -38,6 +39,7 @@ from reintegration_contracts.events.committee import (
     ReviewedBudgetLine,
 )
 from reintegration_contracts.events.procurement import BudgetReviewed, ReviewedLine, ReviewFlag
+from reintegration_contracts.events.training import CourseKind, TrainingCompleted
 from reintegration_contracts.registry import EventPayload
 from reintegration_contracts.types import Locality
 from reintegration_sdk.errors import InvalidField, NotFound, RuleViolation
@@ -135,7 +137,7 @@ def a_session(**changes: Any) -> CommitteeSessionHeld:
 
 
 def approved(**changes: Any) -> PlanApproved:
-    event = decide(fold([submitted(), noted()]), ApprovePlan(a_session(**changes)))[0]
+    event = decide(fold([submitted(), noted()]), approve_in(a_session(**changes)))[0]
     assert isinstance(event, PlanApproved)
     return event
 
@@ -144,6 +146,20 @@ def rejected() -> PlanRejected:
     return PlanRejected(
         plan_id=PLAN_ID, session_id=SESSION_ID, rejected_on=date(2018, 6, 1), reasons=["saturated"]
     )
+
+
+def approve_in(session: CommitteeSessionHeld | None) -> ApprovePlan:
+    return ApprovePlan(session_id=SESSION_ID, session=session)
+
+
+def reject_in(session: CommitteeSessionHeld, reasons: tuple[str, ...]) -> RejectPlan:
+    return RejectPlan(session_id=SESSION_ID, reasons=reasons, session=session)
+
+
+def amend_in(
+    session: CommitteeSessionHeld, lines: tuple[BudgetLine, ...] | None, conditions: tuple[str, ...]
+) -> AmendPlan:
+    return AmendPlan(SESSION_ID, lines, conditions, session=session)
 
 
 @dataclass(frozen=True)
@@ -295,104 +311,102 @@ WITHOUT_AUTHORITY = a_session(members=[NGO, AGRONOMIST, EMPLOYMENT_AGENCY])
 @pytest.mark.parametrize(
     ("given", "command", "expected"),
     [
-        pytest.param(REVIEWED, ApprovePlan(a_session()), ["PlanApproved"], id="approve"),
+        pytest.param(REVIEWED, approve_in(a_session()), ["PlanApproved"], id="approve"),
         pytest.param(
-            REVIEWED, RejectPlan(a_session(), ("no market",)), ["PlanRejected"], id="reject"
+            REVIEWED, reject_in(a_session(), ("no market",)), ["PlanRejected"], id="reject"
         ),
         pytest.param(
             REVIEWED,
-            AmendPlan(a_session(), (FABRIC,), ("start with fabric only",)),
+            amend_in(a_session(), (FABRIC,), ("start with fabric only",)),
             ["PlanAmended", "PlanApproved"],
             id="amend-budget-and-conditions",
         ),
         pytest.param(
             REVIEWED,
-            AmendPlan(a_session(), None, ("visit the workshop first",)),
+            amend_in(a_session(), None, ("visit the workshop first",)),
             ["PlanAmended", "PlanApproved"],
             id="amend-conditions-only",
         ),
         pytest.param(
             [submitted()],
-            ApprovePlan(a_session()),
+            approve_in(a_session()),
             Refused("budget_not_reviewed"),
             id="approve-before-budget-review",
         ),
         pytest.param(
             [submitted()],
-            RejectPlan(a_session(), ("x y z",)),
+            reject_in(a_session(), ("x y z",)),
             Refused("budget_not_reviewed"),
             id="reject-before-budget-review",
         ),
-        pytest.param(
-            REVIEWED, ApprovePlan(None), Refused("session_not_held"), id="no-session-held"
-        ),
+        pytest.param(REVIEWED, approve_in(None), Refused("session_not_held"), id="no-session-held"),
         pytest.param(
             REVIEWED,
-            ApprovePlan(WITHOUT_EXPERT),
+            approve_in(WITHOUT_EXPERT),
             Refused("session_not_quorate"),
             id="session-without-technical-expert",
         ),
         pytest.param(
             REVIEWED,
-            ApprovePlan(WITHOUT_AUTHORITY),
+            approve_in(WITHOUT_AUTHORITY),
             Refused("session_not_quorate"),
             id="session-without-local-authority",
         ),
         pytest.param(
             REVIEWED,
-            ApprovePlan(a_session(locality=KOUPELA)),
+            approve_in(a_session(locality=KOUPELA)),
             Refused("session_in_another_locality"),
             id="session-of-another-locality",
         ),
         pytest.param(
             REVIEWED,
-            ApprovePlan(a_session(locality=Locality(region="centre-est ", commune="TENKODOGO"))),
+            approve_in(a_session(locality=Locality(region="centre-est ", commune="TENKODOGO"))),
             ["PlanApproved"],
             id="locality-spelt-differently",
         ),
         pytest.param(
             REVIEWED,
-            ApprovePlan(a_session(held_on=date(2018, 5, 5))),
+            approve_in(a_session(held_on=date(2018, 5, 5))),
             Refused("session_before_budget_review"),
             id="session-before-the-review",
         ),
         pytest.param(
             REVIEWED,
-            ApprovePlan(a_session(held_on=date(2018, 4, 1))),
+            approve_in(a_session(held_on=date(2018, 4, 1))),
             Refused("session_before_submission"),
             id="session-before-submission",
         ),
         pytest.param(
             [*REVIEWED, approved()],
-            ApprovePlan(a_session()),
+            approve_in(a_session()),
             Refused("plan_already_decided"),
             id="approved-twice",
         ),
         pytest.param(
             [*REVIEWED, rejected()],
-            AmendPlan(a_session(), None, ("z z z",)),
+            amend_in(a_session(), None, ("z z z",)),
             Refused("plan_already_decided"),
             id="amend-a-rejected-plan",
         ),
         pytest.param(
             REVIEWED,
-            AmendPlan(a_session(), None, ()),
+            amend_in(a_session(), None, ()),
             Refused("invalid_field", InvalidField),
             id="amendment-changing-nothing",
         ),
         pytest.param(
             REVIEWED,
-            AmendPlan(a_session(), (SEWING_MACHINE.model_copy(update={"quantity": 3}),), ()),
+            amend_in(a_session(), (SEWING_MACHINE.model_copy(update={"quantity": 3}),), ()),
             Refused("amendment_above_reviewed_budget"),
             id="amendment-above-reviewed-budget",
         ),
         pytest.param(
             REVIEWED,
-            RejectPlan(a_session(), ()),
+            reject_in(a_session(), ()),
             Refused("invalid_field", InvalidField),
             id="rejection-without-reason",
         ),
-        pytest.param([], ApprovePlan(a_session()), Refused("", NotFound), id="unknown-plan"),
+        pytest.param([], approve_in(a_session()), Refused("", NotFound), id="unknown-plan"),
     ],
 )
 def test_deciding_a_plan(
@@ -415,7 +429,7 @@ def test_approval_carries_the_reviewed_budget_and_names_the_session() -> None:
 
 
 def test_an_amendment_is_approved_as_amended() -> None:
-    command = AmendPlan(a_session(), (FABRIC,), ("start with fabric only",))
+    command = amend_in(a_session(), (FABRIC,), ("start with fabric only",))
     amendment, approval = decide(fold(REVIEWED), command)
     assert isinstance(amendment, PlanAmended)
     assert isinstance(approval, PlanApproved)
@@ -511,6 +525,29 @@ def test_a_locality_is_ready_to_convene_at_the_threshold(
     waiting: int, threshold: int, ready: bool
 ) -> None:
     assert ready_to_convene(waiting, threshold) is ready
+
+
+@pytest.mark.parametrize(
+    ("kind", "passed", "completes"),
+    [
+        (CourseKind.ENTREPRENEURSHIP, True, True),
+        (CourseKind.ENTREPRENEURSHIP, False, False),
+        (CourseKind.VOCATIONAL, True, False),
+    ],
+)
+def test_only_a_passed_entrepreneurship_course_qualifies(
+    kind: CourseKind, passed: bool, completes: bool
+) -> None:
+    event = TrainingCompleted(
+        cohort_id=uuid4(),
+        returnee_id=AWA,
+        kind=kind,
+        trade=None if kind == CourseKind.ENTREPRENEURSHIP else "welding",
+        completed_on=TODAY,
+        passed=passed,
+        days_attended=5,
+    )
+    assert completes_entrepreneurship(event) is completes
 
 
 def test_setting_the_convening_threshold() -> None:

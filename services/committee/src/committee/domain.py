@@ -27,6 +27,7 @@ from reintegration_contracts.events.committee import (
     ReviewedBudgetLine,
 )
 from reintegration_contracts.events.procurement import BudgetReviewed
+from reintegration_contracts.events.training import CourseKind, TrainingCompleted
 from reintegration_contracts.registry import EventPayload
 from reintegration_contracts.types import Locality
 from reintegration_sdk.errors import InvalidField, NotFound, RuleViolation
@@ -113,25 +114,33 @@ class NoteBudgetReview:
     review: BudgetReviewed
 
 
+# A decision names its session; the handler finds it among the sessions held in the office
+# (`session` stays None when none was).
+
+
 @dataclass(frozen=True)
 class ApprovePlan:
-    session: CommitteeSessionHeld | None
+    session_id: UUID
+    session: CommitteeSessionHeld | None = None
 
 
 @dataclass(frozen=True)
 class RejectPlan:
-    session: CommitteeSessionHeld | None
+    session_id: UUID
     reasons: tuple[str, ...]
+    session: CommitteeSessionHeld | None = None
 
 
 @dataclass(frozen=True)
 class AmendPlan:
-    session: CommitteeSessionHeld | None
+    session_id: UUID
     budget_lines: tuple[BudgetLine, ...] | None
     conditions: tuple[str, ...]
+    session: CommitteeSessionHeld | None = None
 
 
-PlanCommand = SubmitPlan | NoteBudgetReview | ApprovePlan | RejectPlan | AmendPlan
+Decision = ApprovePlan | RejectPlan | AmendPlan
+PlanCommand = SubmitPlan | NoteBudgetReview | Decision
 
 
 @dataclass(frozen=True)
@@ -415,6 +424,11 @@ def _key(locality: Locality) -> tuple[str, str]:
 
 def _name(locality: Locality) -> str:
     return f"{locality.commune}, {locality.region}"
+
+
+def completes_entrepreneurship(event: TrainingCompleted) -> bool:
+    """Only a passed entrepreneurship course lets a returnee sign a business plan."""
+    return event.kind == CourseKind.ENTREPRENEURSHIP and event.passed
 
 
 def budget_total(lines: Iterable[BudgetLine]) -> int:

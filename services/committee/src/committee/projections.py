@@ -1,0 +1,130 @@
+"""Read models built from the committee's own events, in the appending transaction."""
+
+import json
+
+import asyncpg
+
+from committee.domain import PlanStatus, budget_total
+from reintegration_contracts.events.committee import (
+    CommitteeSessionHeld,
+    ConveningThresholdSet,
+    PlanApproved,
+    PlanBudgetReviewNoted,
+    PlanRejected,
+    PlanSubmitted,
+)
+from reintegration_sdk.dispatch import EventHandlers
+from reintegration_sdk.events import EventMeta
+
+read_models = EventHandlers(
+    "committee_read_models",
+    tables=["plans", "plan_beneficiaries", "committee_sessions", "convening_thresholds"],
+)
+
+
+@read_models.on(PlanSubmitted)
+async def on_plan_submitted(db: asyncpg.Connection, event: PlanSubmitted, meta: EventMeta) -> None:
+    await db.execute(
+        """INSERT INTO plans (plan_id, country_office, kind, region, commune, sector, trade,
+               activity, beneficiary_count, status, currency, submitted_on, submitted_total,
+               in_kind_total)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)""",
+        event.plan_id,
+        meta.country_office,
+        event.kind.value,
+        event.locality.region,
+        event.locality.commune,
+        event.sector,
+        event.trade,
+        event.activity,
+        len(event.beneficiary_ids),
+        PlanStatus.SUBMITTED.value,
+        event.currency,
+        event.submitted_on,
+        budget_total(event.budget_lines),
+        sum(part.value for part in event.in_kind_contribution),
+    )
+    await db.executemany(
+        """INSERT INTO plan_beneficiaries (plan_id, returnee_id, country_office)
+           VALUES ($1, $2, $3)""",
+        [(event.plan_id, returnee, meta.country_office) for returnee in event.beneficiary_ids],
+    )
+
+
+@read_models.on(PlanBudgetReviewNoted)
+async def on_budget_review_noted(
+    db: asyncpg.Connection, event: PlanBudgetReviewNoted, meta: EventMeta
+) -> None:
+    await db.execute(
+        """UPDATE plans SET status = $2, review_revision = $3, reviewed_on = $4,
+               reviewed_total = $5, flagged_lines = $6
+           WHERE plan_id = $1""",
+        event.plan_id,
+        PlanStatus.REVIEWED.value,
+        event.revision,
+        event.reviewed_on,
+        event.reviewed_total,
+        event.flagged_lines,
+    )
+
+
+@read_models.on(PlanApproved)
+async def on_plan_approved(db: asyncpg.Connection, event: PlanApproved, meta: EventMeta) -> None:
+    await db.execute(
+        """UPDATE plans SET status = $2, session_id = $3, decided_on = $4, approved_total = $5,
+               amended = $6
+           WHERE plan_id = $1""",
+        event.plan_id,
+        PlanStatus.APPROVED.value,
+        event.session_id,
+        event.approved_on,
+        event.approved_total,
+        event.amended,
+    )
+
+
+@read_models.on(PlanRejected)
+async def on_plan_rejected(db: asyncpg.Connection, event: PlanRejected, meta: EventMeta) -> None:
+    await db.execute(
+        "UPDATE plans SET status = $2, session_id = $3, decided_on = $4 WHERE plan_id = $1",
+        event.plan_id,
+        PlanStatus.REJECTED.value,
+        event.session_id,
+        event.rejected_on,
+    )
+    # Beneficiaries of a rejected plan are free to submit another one.
+    await db.execute(
+        "UPDATE plan_beneficiaries SET active = false WHERE plan_id = $1", event.plan_id
+    )
+
+
+@read_models.on(CommitteeSessionHeld)
+async def on_session_held(
+    db: asyncpg.Connection, event: CommitteeSessionHeld, meta: EventMeta
+) -> None:
+    members = [member.model_dump(mode="json") for member in event.members]
+    await db.execute(
+        """INSERT INTO committee_sessions (session_id, country_office, region, commune, held_on,
+               members)
+           VALUES ($1, $2, $3, $4, $5, $6::jsonb)""",
+        event.session_id,
+        meta.country_office,
+        event.locality.region,
+        event.locality.commune,
+        event.held_on,
+        json.dumps(members),
+    )
+
+
+@read_models.on(ConveningThresholdSet)
+async def on_threshold_set(
+    db: asyncpg.Connection, event: ConveningThresholdSet, meta: EventMeta
+) -> None:
+    await db.execute(
+        """INSERT INTO convening_thresholds (country_office, threshold, set_on)
+           VALUES ($1, $2, $3)
+           ON CONFLICT (country_office) DO UPDATE SET threshold = $2, set_on = $3""",
+        meta.country_office,
+        event.threshold,
+        event.set_on,
+    )
