@@ -1,6 +1,58 @@
+"""One intake service for the session, on its own database and two random country offices,
+against the real Kafka and PostgreSQL. Tests keep apart by unique people and returnee ids."""
+
 import sys
+import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
+
+import asyncpg
+import pytest
 
 # --import-mode=importlib leaves sys.path alone; the builders are shared by this folder's tests
 # under a name no other service's tests use.
 sys.path.insert(0, str(Path(__file__).parent))
+
+from intake.app import definition  # noqa: E402
+from intake_builders import IntakeUnderTest  # noqa: E402
+from reintegration_sdk.testing.infrastructure import Infrastructure  # noqa: E402
+from reintegration_sdk.testing.plugin import database_url_for  # noqa: E402
+from reintegration_sdk.testing.service import (  # noqa: E402
+    random_office,
+    running_service,
+    service_settings_for,
+)
+
+
+@pytest.fixture(scope="session")
+async def intake_database(infrastructure: Infrastructure) -> AsyncIterator[str]:
+    name = "test_intake_" + uuid.uuid4().hex[:12]
+    admin = database_url_for(infrastructure.database_url, "postgres")
+    connection = await asyncpg.connect(admin)
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    yield database_url_for(infrastructure.database_url, name)
+    connection = await asyncpg.connect(admin)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+async def intake(
+    infrastructure: Infrastructure, intake_database: str
+) -> AsyncIterator[IntakeUnderTest]:
+    office = random_office()
+    other_office = random_office()
+    while other_office == office:
+        other_office = random_office()
+    settings = service_settings_for(infrastructure, intake_database, [office, other_office])
+    async with running_service(definition, settings) as client:
+        database = await asyncpg.connect(intake_database)
+        try:
+            yield IntakeUnderTest(client, office, other_office, infrastructure, database)
+        finally:
+            await database.close()

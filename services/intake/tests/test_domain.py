@@ -286,7 +286,7 @@ def test_commands_on_an_unknown_returnee_are_not_found() -> None:
 # --- Individual interview --------------------------------------------------------------------
 
 
-def an_interview(on: date, has_note: bool = False) -> RecordInterview:
+def an_interview(on: date, note: str | None = None) -> RecordInterview:
     return RecordInterview(
         interviewed_on=on,
         today=TODAY,
@@ -294,7 +294,7 @@ def an_interview(on: date, has_note: bool = False) -> RecordInterview:
         intended_track=Track.VOCATIONAL_TRAINING,
         skills=("tailoring",),
         aspirations=("garment_workshop",),
-        has_note=has_note,
+        note=note,
     )
 
 
@@ -323,7 +323,7 @@ def test_no_interview_note_is_kept_for_an_erased_returnee() -> None:
     state = fold([registered(RETURNEE), erased()])
 
     with pytest.raises(RuleViolation) as refused:
-        decide(state, an_interview(date(2025, 3, 1), has_note=True))
+        decide(state, an_interview(date(2025, 3, 1), note="Wants to open a shop"))
     assert refused.value.rule == "returnee_erased"
     assert decide(state, an_interview(date(2025, 3, 1)))  # the anonymous case goes on
 

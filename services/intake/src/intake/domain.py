@@ -197,6 +197,11 @@ def same_phone(first: str, second: str) -> bool:
     return len(shorter) >= PHONE_SUFFIX_DIGITS and longer.endswith(shorter)
 
 
+def phone_tail(phone: str) -> str:
+    """The part of a number that `same_phone` always compares: a lookup key for candidates."""
+    return phone_key(phone)[-PHONE_SUFFIX_DIGITS:]
+
+
 def is_likely_same_person(person: PersonalData, known: KnownPerson) -> bool:
     if person.phone and known.phone and same_phone(person.phone, known.phone):
         return True
@@ -284,7 +289,7 @@ class RecordInterview:
     intended_track: Track
     skills: tuple[str, ...] = ()
     aspirations: tuple[str, ...] = ()
-    has_note: bool = False
+    note: str | None = None  # free text about the person: kept in the vault, never published
 
 
 @dataclass(frozen=True)
@@ -417,7 +422,7 @@ def _record_interview(state: ReturneeCase, command: RecordInterview) -> list[Eve
         _not_after_today("interviewed_on", command.interviewed_on, command.today)
         + _not_before_arrival("interviewed_on", command.interviewed_on, state)
     )
-    if command.has_note:
+    if command.note:
         # Notes are personal data; there is no vault record left to keep them in.
         _refuse_if_erased(state)
     return [

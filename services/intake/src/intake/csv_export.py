@@ -1,0 +1,41 @@
+"""The caseload as a spreadsheet offices can open: one header row, one line per case."""
+
+import csv
+import io
+from collections.abc import Sequence
+
+from intake.models import CaseSummary
+
+COLUMNS = [
+    "returnee_id", "sub_office", "arrival_date", "return_type", "region", "commune", "sex",
+    "age_band", "is_minor", "vulnerabilities", "declared_trades", "aspirations",
+    "household_size", "stage", "registered_at", "erased",
+]  # fmt: skip
+
+
+def caseload_csv(cases: Sequence[CaseSummary]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for c in cases:
+        writer.writerow(
+            [
+                c.returnee_id,
+                c.sub_office or "",
+                c.arrival_date.isoformat(),
+                c.return_type.value,
+                c.community.region,
+                c.community.commune,
+                c.sex.value,
+                c.age_band.value,
+                c.is_minor,
+                ";".join(v.value for v in c.vulnerabilities),
+                ";".join(f"{t.trade}:{t.years_of_experience}" for t in c.declared_trades),
+                ";".join(c.aspirations),
+                c.household_size,
+                c.stage.value,
+                c.registered_at.isoformat(),
+                c.erased,
+            ]
+        )
+    return out.getvalue()

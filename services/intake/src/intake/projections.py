@@ -1,0 +1,182 @@
+"""Intake's read models, built from its own events in the transaction that appends them.
+
+None of them holds personal data: that is the vault's alone.
+"""
+
+import json
+from functools import reduce
+from uuid import UUID
+
+import asyncpg
+
+from intake.domain import Stage, advance_stage, stage_reached_by
+from reintegration_contracts.events.intake import (
+    ConsentRecorded,
+    ConsentWithdrawn,
+    CounsellingAttended,
+    CounsellingInterviewRecorded,
+    CounsellingSessionHeld,
+    ReturneeErased,
+    ReturneeRegistered,
+)
+from reintegration_sdk.dispatch import EventHandlers
+from reintegration_sdk.events import EventMeta
+
+read_models = EventHandlers(
+    "intake-read-models",
+    tables=["caseload", "current_consents", "counselling_history", "counselling_sessions"],
+)
+
+
+async def advance_case(
+    db: asyncpg.Connection, country_office: str, returnee_id: UUID, reached: Stage | None
+) -> None:
+    """Move a case of `country_office` forward; a returnee of another office is left alone."""
+    current = await db.fetchval(
+        "SELECT stage FROM caseload WHERE returnee_id = $1 AND country_office = $2 FOR UPDATE",
+        returnee_id,
+        country_office,
+    )
+    if current is not None and reached is not None:
+        stage = advance_stage(Stage(current), reached)
+        await db.execute(
+            "UPDATE caseload SET stage = $2 WHERE returnee_id = $1", returnee_id, stage.value
+        )
+
+
+@read_models.on(ReturneeRegistered)
+async def on_returnee_registered(
+    db: asyncpg.Connection, event: ReturneeRegistered, meta: EventMeta
+) -> None:
+    # On a rebuild, what other services reported (kept by the reactions) still counts.
+    milestones = await db.fetch(
+        """SELECT stage FROM case_milestones
+           WHERE returnee_id = $1 AND country_office = $2 ORDER BY reached_at""",
+        event.returnee_id,
+        meta.country_office,
+    )
+    stage = reduce(advance_stage, (Stage(m["stage"]) for m in milestones), Stage.REGISTERED)
+    override = event.duplicate_override
+    await db.execute(
+        """INSERT INTO caseload (returnee_id, country_office, sub_office, arrival_date,
+               return_type, region, commune, sex, age_band, is_minor, vulnerabilities,
+               declared_trades, aspirations, household_size, stage, duplicate_override,
+               registered_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15,
+                   $16::jsonb, $17)
+           ON CONFLICT (returnee_id) DO NOTHING""",
+        event.returnee_id,
+        meta.country_office,
+        event.sub_office,
+        event.arrival_date,
+        event.return_type.value,
+        event.community.region,
+        event.community.commune,
+        event.sex.value,
+        event.age_band.value,
+        event.is_minor,
+        [v.value for v in event.vulnerabilities],
+        json.dumps([t.model_dump(mode="json") for t in event.declared_trades]),
+        event.aspirations,
+        event.household_size,
+        stage.value,
+        override.model_dump_json() if override else None,
+        meta.time,
+    )
+
+
+@read_models.on(ConsentRecorded)
+async def on_consent_recorded(
+    db: asyncpg.Connection, event: ConsentRecorded, meta: EventMeta
+) -> None:
+    await db.execute(
+        """INSERT INTO current_consents (returnee_id, purpose, partner_category, given_on)
+           VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING""",
+        event.returnee_id,
+        event.purpose.value,
+        event.partner_category.value,
+        event.given_on,
+    )
+
+
+@read_models.on(ConsentWithdrawn)
+async def on_consent_withdrawn(
+    db: asyncpg.Connection, event: ConsentWithdrawn, meta: EventMeta
+) -> None:
+    await db.execute(
+        """DELETE FROM current_consents
+           WHERE returnee_id = $1 AND purpose = $2 AND partner_category = $3""",
+        event.returnee_id,
+        event.purpose.value,
+        event.partner_category.value,
+    )
+
+
+@read_models.on(CounsellingInterviewRecorded)
+async def on_interview_recorded(
+    db: asyncpg.Connection, event: CounsellingInterviewRecorded, meta: EventMeta
+) -> None:
+    await db.execute(
+        """INSERT INTO counselling_history (event_id, returnee_id, kind, happened_on,
+               intended_track, skills, years_of_experience, aspirations, position)
+           VALUES ($1, $2, 'interview', $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING""",
+        meta.event_id,
+        event.returnee_id,
+        event.interviewed_on,
+        event.intended_track.value,
+        event.skills,
+        event.years_of_experience,
+        event.aspirations,
+        meta.position or 0,
+    )
+    await advance_case(db, meta.country_office, event.returnee_id, stage_reached_by(event))
+
+
+@read_models.on(CounsellingAttended)
+async def on_counselling_attended(
+    db: asyncpg.Connection, event: CounsellingAttended, meta: EventMeta
+) -> None:
+    await db.execute(
+        """INSERT INTO counselling_history (event_id, returnee_id, kind, happened_on,
+               session_id, days_since_arrival, position)
+           VALUES ($1, $2, 'group_session', $3, $4, $5, $6) ON CONFLICT DO NOTHING""",
+        meta.event_id,
+        event.returnee_id,
+        event.attended_on,
+        event.session_id,
+        event.days_since_arrival,
+        meta.position or 0,
+    )
+    await advance_case(db, meta.country_office, event.returnee_id, stage_reached_by(event))
+
+
+@read_models.on(CounsellingSessionHeld)
+async def on_session_held(
+    db: asyncpg.Connection, event: CounsellingSessionHeld, meta: EventMeta
+) -> None:
+    await db.execute(
+        """INSERT INTO counselling_sessions (session_id, country_office, held_on, region,
+               commune, experts_present, local_authorities_present, civil_society_present,
+               participant_ids)
+           VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9) ON CONFLICT DO NOTHING""",
+        event.session_id,
+        meta.country_office,
+        event.held_on,
+        event.community.region,
+        event.community.commune,
+        json.dumps([e.model_dump(mode="json") for e in event.experts_present]),
+        event.local_authorities_present,
+        event.civil_society_present,
+        event.participant_ids,
+    )
+
+
+@read_models.on(ReturneeErased)
+async def on_returnee_erased(
+    db: asyncpg.Connection, event: ReturneeErased, meta: EventMeta
+) -> None:
+    await db.execute(
+        "UPDATE caseload SET erased_on = $2 WHERE returnee_id = $1",
+        event.returnee_id,
+        event.erased_on,
+    )
