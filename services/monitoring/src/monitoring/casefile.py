@@ -1,0 +1,255 @@
+"""The monitoring read model as a pure fold: case files per returnee, plan files per plan.
+
+Every stage keeps its earliest business date (from the payload, never the envelope's clock),
+visits, due dates and scores are keyed by their ids, so applying an event twice, or events of
+different topics in any order, gives the same files. That is what lets the same handlers run in
+a command's transaction, again through the inbox, and again in a rebuild from Kafka.
+"""
+
+from datetime import date
+from enum import StrEnum
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from reintegration_contracts.events import committee, intake, monitoring, procurement, training
+from reintegration_contracts.registry import EventPayload
+from reintegration_sdk.events import EventMeta
+
+
+class Stage(StrEnum):
+    REGISTERED = "registered"
+    COUNSELLED = "counselled"
+    TRAINED = "trained"
+    CERTIFIED = "certified"
+    PLAN_SUBMITTED = "plan_submitted"
+    PLAN_REVIEWED = "plan_reviewed"
+    PLAN_APPROVED = "plan_approved"
+    KIT_DELIVERED = "kit_delivered"
+    FOLLOWED_UP = "followed_up"
+    SUSTAINABLE = "sustainable"
+
+
+PLAN_STAGES = (Stage.PLAN_SUBMITTED, Stage.PLAN_REVIEWED, Stage.PLAN_APPROVED)
+
+
+class Visit(BaseModel):
+    visited_on: date
+    order_id: UUID | None = None
+    due_on: date | None = None
+    activity_running: bool
+    caseworker: str
+
+
+class Score(BaseModel):
+    scored_on: date
+    composite: float
+    sustainable: bool
+
+
+class DueVisit(BaseModel):
+    order_id: UUID
+    due_on: date
+
+
+class CaseFile(BaseModel):
+    """What monitoring knows of one returnee: attributes that identify no one, and dates."""
+
+    returnee_id: UUID
+    country_office: str
+    sex: str | None = None
+    age_band: str | None = None
+    vulnerabilities: list[str] = Field(default_factory=list)
+    region: str | None = None
+    commune: str | None = None
+    caseworker: str | None = None
+    trades: dict[str, str] = Field(default_factory=dict, description="source -> trade")
+    stages: dict[Stage, date] = Field(default_factory=dict)
+    due_visits: list[DueVisit] = Field(default_factory=list)
+    visits: dict[UUID, Visit] = Field(default_factory=dict)
+    scores: dict[UUID, Score] = Field(default_factory=dict)
+    erased_on: date | None = None
+
+    def reach(self, stage: Stage, on: date | None) -> None:
+        if on is not None and (stage not in self.stages or on < self.stages[stage]):
+            self.stages[stage] = on
+
+    @property
+    def trade(self) -> str | None:
+        """The trade of the activity, from the most advanced source known."""
+        for source in ("kit", "plan", "certified", "training", "declared"):
+            if source in self.trades:
+                return self.trades[source]
+        return None
+
+    def stage_dates(self) -> dict[Stage, date]:
+        dates = dict(self.stages)
+        if self.visits:
+            dates[Stage.FOLLOWED_UP] = min(v.visited_on for v in self.visits.values())
+        latest = max(self.scores.values(), key=lambda s: s.scored_on, default=None)
+        if latest is not None and latest.sustainable:
+            dates[Stage.SUSTAINABLE] = latest.scored_on
+        return dates
+
+    def open_visits(self) -> list[DueVisit]:
+        done = {(v.order_id, v.due_on) for v in self.visits.values()}
+        return [d for d in self.due_visits if (d.order_id, d.due_on) not in done]
+
+
+class PlanFile(BaseModel):
+    plan_id: UUID
+    country_office: str
+    kind: str | None = None
+    trade: str | None = None
+    beneficiary_ids: list[UUID] = Field(default_factory=list)
+    stages: dict[Stage, date] = Field(default_factory=dict)
+    rejected_on: date | None = None
+
+    def reach(self, stage: Stage, on: date) -> None:
+        if stage not in self.stages or on < self.stages[stage]:
+            self.stages[stage] = on
+
+    def add_beneficiaries(self, ids: list[UUID]) -> None:
+        self.beneficiary_ids = sorted(set(self.beneficiary_ids) | set(ids), key=str)
+
+
+class ReadModel:
+    """The case and plan files an event touches (all of them, in a unit test)."""
+
+    def __init__(
+        self, cases: dict[UUID, CaseFile] | None = None, plans: dict[UUID, PlanFile] | None = None
+    ) -> None:
+        self.cases = cases or {}
+        self.plans = plans or {}
+
+    def case(self, returnee_id: UUID, office: str) -> CaseFile:
+        if returnee_id not in self.cases:
+            self.cases[returnee_id] = CaseFile(returnee_id=returnee_id, country_office=office)
+        return self.cases[returnee_id]
+
+    def plan(self, plan_id: UUID, office: str) -> PlanFile:
+        if plan_id not in self.plans:
+            self.plans[plan_id] = PlanFile(plan_id=plan_id, country_office=office)
+        return self.plans[plan_id]
+
+
+def plan_id_of(event: EventPayload) -> UUID | None:
+    return getattr(event, "plan_id", None) if isinstance(event, _PLAN_EVENTS) else None
+
+
+def returnee_ids_of(event: EventPayload) -> list[UUID]:
+    """The returnees an event names itself (a plan's other events name only the plan)."""
+    ids = getattr(event, "beneficiary_ids", None)
+    if ids is not None:
+        return list(ids)
+    single = getattr(event, "returnee_id", None)
+    return [single] if single is not None else []
+
+
+def apply(model: ReadModel, event: EventPayload, meta: EventMeta) -> None:
+    """Fold one event into the files it touches."""
+    office = meta.country_office
+    plan_id = plan_id_of(event)
+    if plan_id is not None:
+        plan = model.plan(plan_id, office)
+        _apply_plan(plan, event)
+        for returnee_id in plan.beneficiary_ids:
+            case = model.case(returnee_id, office)
+            for stage, on in plan.stages.items():
+                case.reach(stage, on)
+            if plan.trade:
+                case.trades["plan"] = plan.trade
+        return
+    for returnee_id in returnee_ids_of(event):
+        _apply_case(model.case(returnee_id, office), event, meta)
+
+
+_PLAN_EVENTS = (
+    committee.PlanSubmitted,
+    committee.PlanBudgetReviewNoted,
+    committee.PlanAmended,
+    committee.PlanApproved,
+    committee.PlanRejected,
+)
+
+
+def _apply_plan(plan: PlanFile, event: EventPayload) -> None:
+    match event:
+        case committee.PlanSubmitted():
+            plan.kind, plan.trade = event.kind.value, event.trade
+            plan.add_beneficiaries(event.beneficiary_ids)
+            plan.reach(Stage.PLAN_SUBMITTED, event.submitted_on)
+        case committee.PlanBudgetReviewNoted():
+            plan.reach(Stage.PLAN_REVIEWED, event.reviewed_on)
+        case committee.PlanApproved():
+            plan.kind, plan.trade = event.kind.value, event.trade
+            plan.add_beneficiaries(event.beneficiary_ids)
+            plan.reach(Stage.PLAN_APPROVED, event.approved_on)
+        case committee.PlanRejected():
+            plan.rejected_on = min(filter(None, (plan.rejected_on, event.rejected_on)))
+
+
+def _apply_case(case: CaseFile, event: EventPayload, meta: EventMeta) -> None:
+    match event:
+        case intake.ReturneeRegistered():
+            case.sex, case.age_band = event.sex.value, event.age_band.value
+            case.vulnerabilities = sorted(v.value for v in event.vulnerabilities)
+            case.region, case.commune = event.community.region, event.community.commune
+            case.caseworker = meta.actor
+            if event.declared_trades:
+                case.trades["declared"] = event.declared_trades[0].trade
+            case.reach(Stage.REGISTERED, event.arrival_date)
+        case intake.CounsellingAttended():
+            case.reach(Stage.COUNSELLED, event.attended_on)
+        case intake.CounsellingInterviewRecorded():
+            case.reach(Stage.COUNSELLED, event.interviewed_on)
+        case intake.ReturneeErased():
+            case.erased_on = event.erased_on
+        case training.TrainingEnrolled() if event.trade:
+            case.trades["training"] = event.trade
+        case training.TrainingCompleted():
+            if event.trade:
+                case.trades["training"] = event.trade
+            case.reach(Stage.TRAINED, event.completed_on)
+        case training.SkillCertified():
+            case.trades["certified"] = event.trade
+            case.reach(Stage.CERTIFIED, event.certified_on)
+        case procurement.KitDelivered():
+            case.trades["kit"] = event.trade
+            case.reach(Stage.KIT_DELIVERED, event.delivered_on)
+        case monitoring.FollowUpsScheduled():
+            known = {(d.order_id, d.due_on) for d in case.due_visits}
+            new = [DueVisit(order_id=event.order_id, due_on=day) for day in event.due_dates]
+            case.due_visits = sorted(
+                [*case.due_visits, *(d for d in new if (d.order_id, d.due_on) not in known)],
+                key=lambda d: (d.due_on, str(d.order_id)),
+            )
+        case monitoring.FollowUpRecorded():
+            case.visits[event.visit_id] = Visit(
+                visited_on=event.visited_on,
+                order_id=event.order_id,
+                due_on=event.due_on,
+                activity_running=event.activity_running,
+                caseworker=event.caseworker,
+            )
+        case monitoring.SustainabilityScored():
+            case.scores[event.survey_id] = Score(
+                scored_on=event.scored_on, composite=event.composite, sustainable=event.sustainable
+            )
+
+
+# Events the read model folds (timeline-only events are listed in timeline.py).
+FOLDED: tuple[type[EventPayload], ...] = (
+    intake.ReturneeRegistered,
+    intake.CounsellingAttended,
+    intake.CounsellingInterviewRecorded,
+    intake.ReturneeErased,
+    training.TrainingEnrolled,
+    training.TrainingCompleted,
+    training.SkillCertified,
+    *_PLAN_EVENTS,
+    procurement.KitDelivered,
+    monitoring.FollowUpsScheduled,
+    monitoring.FollowUpRecorded,
+    monitoring.SustainabilityScored,
+)

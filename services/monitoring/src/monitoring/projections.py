@@ -1,0 +1,59 @@
+"""Monitoring's read models, folded from every domain's events (its own included).
+
+The same handlers run in a command's transaction (own events, so the API reads its writes),
+through the inbox for what arrives on Kafka, and in a rebuild; the fold is idempotent, so an
+event seen twice changes nothing.
+"""
+
+import asyncpg
+
+from monitoring import files
+from monitoring.casefile import FOLDED, apply, plan_id_of, returnee_ids_of
+from monitoring.timeline import TIMELINE_EVENTS, entries_for
+from reintegration_contracts.registry import EventPayload
+from reintegration_sdk.dispatch import EventHandlers
+from reintegration_sdk.events import EventMeta
+
+READ_MODEL_TABLES = ("case_files", "plan_files", "timeline_entries")
+
+
+async def on_case_event(db: asyncpg.Connection, event: EventPayload, meta: EventMeta) -> None:
+    model = await files.lock_slice(
+        db, meta.country_office, plan_id_of(event), returnee_ids_of(event)
+    )
+    apply(model, event, meta)
+    await files.save(db, model)
+
+
+async def on_timeline_event(db: asyncpg.Connection, event: EventPayload, meta: EventMeta) -> None:
+    await db.executemany(
+        """INSERT INTO timeline_entries (event_id, subject_id, country_office, occurred_on,
+               recorded_at, domain, event_name, summary)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING""",
+        [
+            (
+                e.event_id,
+                e.subject_id,
+                e.country_office,
+                e.occurred_on,
+                e.recorded_at,
+                e.domain,
+                e.event_name,
+                e.summary,
+            )
+            for e in entries_for(event, meta)
+        ],
+    )
+
+
+def read_models(name: str) -> EventHandlers:
+    """A handler table folding every event monitoring reads into its read models."""
+    handlers = EventHandlers(name, tables=READ_MODEL_TABLES)
+    for payload_type in FOLDED:
+        handlers.on(payload_type)(on_case_event)
+    for payload_type in TIMELINE_EVENTS:
+        handlers.on(payload_type)(on_timeline_event)
+    return handlers
+
+
+projections = read_models("monitoring-projections")
