@@ -248,6 +248,12 @@ def test_decisions(
         ),
         pytest.param(
             [vocational()],
+            Enrol(AMINA, START, True, (), CENTRE, frozenset({"welding"})),
+            "already_certified",
+            id="a course in a trade already certified",
+        ),
+        pytest.param(
+            [vocational()],
             enrol(other=((START + timedelta(days=5), START + timedelta(days=40)),)),
             "overlapping_enrolment",
             id="another cohort over the same days",

@@ -30,16 +30,6 @@ def rate_on(office: str, rates: Sequence[DailyRate], day: date) -> DailyRate | N
     return DEFAULT_DAILY_RATES.get(office)
 
 
-def require_rate(office: str, rates: Sequence[DailyRate], day: date) -> DailyRate:
-    rate = rate_on(office, rates, day)
-    if rate is None:
-        raise RuleViolation(
-            "daily_allowance_not_set",
-            f"Set the office's daily allowance in force on {day} before recording attendance.",
-        )
-    return rate
-
-
 @dataclass(frozen=True)
 class SetDailyAllowance:
     daily_amount: int

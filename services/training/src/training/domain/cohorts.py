@@ -89,6 +89,7 @@ class Enrol:
     counselled: bool
     other_periods: tuple[Period, ...] = ()
     centre: Centre | None = None
+    certified_trades: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ class GrantDaycare:
     returnee_id: UUID
     daily_amount: int
     granted_on: date
-    rate: DailyRate
+    rate: DailyRate | None
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,11 @@ def _enrol(cohort: Cohort, command: Enrol) -> list[EventPayload]:
         )
     if command.returnee_id in cohort.trainees:
         raise RuleViolation("already_enrolled", "The returnee is already in this cohort.")
+    if cohort.trade is not None and cohort.trade in command.certified_trades:
+        raise RuleViolation(
+            "already_certified",
+            f"The returnee is already certified in {cohort.trade}; the seat goes to another.",
+        )
     if len(cohort.trainees) >= cohort.capacity:
         raise RuleViolation("cohort_full", f"All {cohort.capacity} seats are taken.")
     if command.enrolled_on > cohort.end_date:
@@ -260,19 +266,24 @@ def _allowance(
     cohort: Cohort, returnee_id: UUID, trainee: Trainee, command: RecordAttendance
 ) -> AllowanceAccrued:
     # Each attended day earns the allowance in force that day, plus any day-care cover.
-    if command.rate is None:
-        raise RuleViolation(
-            "daily_allowance_not_set",
-            f"Set the office's daily allowance in force on {command.day} first.",
-        )
+    rate = _in_force(command.rate, command.day)
     return AllowanceAccrued(
         cohort_id=_id(cohort),
         returnee_id=returnee_id,
         day=command.day,
-        allowance=command.rate.daily_amount,
+        allowance=rate.daily_amount,
         daycare=trainee.daycare_daily,
-        currency=command.rate.currency,
+        currency=rate.currency,
     )
+
+
+def _in_force(rate: DailyRate | None, day: date) -> DailyRate:
+    if rate is None:
+        raise RuleViolation(
+            "daily_allowance_not_set",
+            f"Set the office's daily allowance in force on {day} first.",
+        )
+    return rate
 
 
 def _grant_daycare(cohort: Cohort, command: GrantDaycare) -> list[EventPayload]:
@@ -284,7 +295,8 @@ def _grant_daycare(cohort: Cohort, command: GrantDaycare) -> list[EventPayload]:
             cohort_id=_id(cohort),
             returnee_id=command.returnee_id,
             daily_amount=command.daily_amount,
-            currency=command.rate.currency,
+            # Day-care is paid with the allowance, so in the same currency.
+            currency=_in_force(command.rate, command.granted_on).currency,
             granted_on=command.granted_on,
         )
     ]
