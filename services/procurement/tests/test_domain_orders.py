@@ -10,6 +10,7 @@ from procurement.domain.orders import (
     ApprovedPlan,
     Certification,
     DeliverKit,
+    Handover,
     KitOrder,
     OrderForApprovedPlan,
     OrderForCertifiedTrade,
@@ -76,7 +77,7 @@ def deliver(
         DeliveredItem(item="Sewing Machine", quantity=1, value=90_000),
         DeliveredItem(item="fabric", quantity=10, value=15_000),
     )
-    return DeliverKit(basis, entitled, handed, on, acknowledged, TODAY)
+    return DeliverKit(basis, entitled, Handover(handed, on, acknowledged), TODAY)
 
 
 def test_an_approved_plan_orders_its_approved_budget() -> None:

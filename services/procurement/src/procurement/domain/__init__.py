@@ -1,7 +1,8 @@
 """Procurement's rules, pure: commands are decided into events, events folded into state."""
 
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 S = TypeVar("S")
 E = TypeVar("E")
@@ -13,3 +14,15 @@ def fold(evolve: Callable[[S, E], S], initial: S, events: Iterable[E]) -> S:
     for event in events:
         state = evolve(state, event)
     return state
+
+
+C = TypeVar("C")
+
+
+@dataclass(frozen=True)
+class Decider(Generic[S, C, E]):
+    """One kind of stream: where its state starts, how commands decide, how events fold."""
+
+    initial: S
+    decide: Callable[[S, C], list[E]]
+    evolve: Callable[[S, E], S]

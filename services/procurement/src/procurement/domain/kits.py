@@ -3,6 +3,7 @@
 from dataclasses import dataclass, replace
 from datetime import date
 
+from procurement.domain import Decider
 from procurement.domain.prices import item_key
 from reintegration_contracts.events.procurement import (
     KitDefined,
@@ -83,3 +84,6 @@ def evolve_kit(kit: TradeKit, event: KitEvent) -> TradeKit:
     if isinstance(event, KitDefined):
         return replace(kit, trade=event.trade, versions=(*kit.versions, event))
     return replace(kit, reviews=(*kit.reviews, event))
+
+
+trade_kit: Decider[TradeKit, KitCommand, KitEvent] = Decider(TradeKit(), decide_kit, evolve_kit)

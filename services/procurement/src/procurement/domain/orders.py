@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from uuid import UUID, uuid5
 
+from procurement.domain import Decider
 from procurement.domain.prices import PriceCatalogue, item_key
 from reintegration_contracts.events.committee import BudgetLine
 from reintegration_contracts.events.procurement import (
@@ -73,12 +74,19 @@ class OrderForCertifiedTrade:
 
 
 @dataclass(frozen=True)
-class DeliverKit:
-    basis: OrderBasis
-    entitled: bool  # the plan is approved, or the trade certified
+class Handover:
+    """What the officer saw handed over, and whether the beneficiary acknowledged it."""
+
     items: tuple[DeliveredItem, ...]
     delivered_on: date
     acknowledged_by_beneficiary: bool
+
+
+@dataclass(frozen=True)
+class DeliverKit:
+    basis: OrderBasis
+    entitled: bool  # the plan is approved, or the trade certified
+    handover: Handover
     today: date
 
 
@@ -159,25 +167,26 @@ def _delivery(state: KitOrder, command: DeliverKit) -> KitDelivered:
         raise RuleViolation(
             "kit_already_delivered", f"kit delivered on {state.delivery.delivered_on}"
         )
-    if not command.acknowledged_by_beneficiary:
+    handover = command.handover
+    if not handover.acknowledged_by_beneficiary:
         raise InvalidField(
             "acknowledged_by_beneficiary",
             "a kit counts as delivered once the beneficiary acknowledges it",
         )
-    if command.delivered_on > command.today:
+    if handover.delivered_on > command.today:
         raise InvalidField("delivered_on", "is in the future")
-    if command.delivered_on < order.ordered_on:
+    if handover.delivered_on < order.ordered_on:
         raise InvalidField("delivered_on", f"is before the order of {order.ordered_on}")
-    _check_complete(order, command.items)
+    _check_complete(order, handover.items)
     return KitDelivered(
         order_id=order.order_id,
         basis=order.basis,
         plan_id=order.plan_id,
         beneficiary_ids=order.beneficiary_ids,
         trade=order.trade,
-        delivered_on=command.delivered_on,
-        items=list(command.items),
-        total_value=sum(item.value for item in command.items),
+        delivered_on=handover.delivered_on,
+        items=list(handover.items),
+        total_value=sum(item.value for item in handover.items),
         currency=order.currency,
         acknowledged_by_beneficiary=True,
     )
@@ -219,3 +228,8 @@ def evolve_order(state: KitOrder, event: OrderEvent) -> KitOrder:
     if isinstance(event, KitOrdered):
         return replace(state, order=event)
     return replace(state, delivery=event)
+
+
+kit_order: Decider[KitOrder, OrderCommand, OrderEvent] = Decider(
+    KitOrder(), decide_order, evolve_order
+)

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
+from procurement.domain import Decider
 from reintegration_contracts.events.procurement import CatalogueItemPriced, PriceToleranceSet
 from reintegration_sdk.errors import RuleViolation
 
@@ -78,3 +79,8 @@ def evolve_prices(catalogue: PriceCatalogue, event: PriceEvent) -> PriceCatalogu
         return replace(catalogue, tolerance_percent=event.tolerance_percent)
     prices = {**catalogue.prices, item_key(event.item): event}
     return replace(catalogue, prices=MappingProxyType(prices))
+
+
+price_catalogue: Decider[PriceCatalogue, PriceCommand, PriceEvent] = Decider(
+    PriceCatalogue(), decide_prices, evolve_prices
+)

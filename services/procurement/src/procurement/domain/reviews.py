@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from uuid import UUID, uuid5
 
+from procurement.domain import Decider
 from procurement.domain.prices import PriceCatalogue
 from reintegration_contracts.events.procurement import (
     BudgetReviewed,
@@ -211,3 +212,8 @@ def evolve_review(review: BudgetReview, event: BudgetReviewed) -> BudgetReview:
         for line, reviewed in zip(review.lines, event.lines, strict=True)
     )
     return replace(review, lines=lines, latest=event)
+
+
+budget_review: Decider[BudgetReview, ReviewCommand, BudgetReviewed] = Decider(
+    BudgetReview(), decide_review, evolve_review
+)

@@ -1,0 +1,3 @@
+from procurement.app import main
+
+main()
