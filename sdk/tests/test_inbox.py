@@ -68,9 +68,18 @@ async def subscriber(
     await producer.stop()
 
 
-async def effects(pool: asyncpg.Pool) -> list[tuple[str, int]]:
-    rows = await pool.fetch("SELECT event_id::text, jobs FROM effects ORDER BY jobs")
+async def effects(pool: asyncpg.Pool, *events: EventEnvelope) -> list[tuple[str, int]]:
+    """This test's effects (a topic may hold other runs' events for the same office)."""
+    rows = await pool.fetch(
+        "SELECT event_id::text, jobs FROM effects WHERE event_id = ANY($1) ORDER BY jobs",
+        [e.id for e in events],
+    )
     return [(r[0], r[1]) for r in rows]
+
+
+def parked_for(records: list[object], *events: EventEnvelope) -> list[object]:
+    ids = {str(e.id).encode() for e in events}
+    return [r for r in records if dict(r.headers).get("ce_id") in ids]  # type: ignore[attr-defined]
 
 
 async def test_the_same_message_delivered_twice_changes_nothing(
@@ -82,33 +91,42 @@ async def test_the_same_message_delivered_twice_changes_nothing(
     await publish(infrastructure, [later, event])
 
     async def both_applied_once() -> None:
-        assert await effects(pool) == [(str(event.id), 3), (str(later.id), 4)]
+        assert await effects(pool, event, later) == [(str(event.id), 3), (str(later.id), 4)]
 
     await eventually(both_applied_once)
-    assert await pool.fetchval("SELECT count(*) FROM inbox") == 2
+    in_inbox = await pool.fetchval(
+        "SELECT count(*) FROM inbox WHERE event_id = ANY($1)", [event.id, later.id]
+    )
+    assert in_inbox == 2
 
 
 async def test_a_malformed_message_is_dead_lettered_and_the_next_one_applied(
     pool: asyncpg.Pool, infrastructure: Infrastructure, subscriber: Subscriber
 ) -> None:
     good = upstream_event(follow_up(jobs_created=7), subscriber.office)
-    await publish_raw(infrastructure, subscriber.topic, b"{not json", to_kafka_headers(good))
+    not_json: EventEnvelope = good.model_copy(update={"id": uuid4()})
+    await publish_raw(infrastructure, subscriber.topic, b"{not json", to_kafka_headers(not_json))
     invalid: EventEnvelope = good.model_copy(update={"id": uuid4(), "data": {"visit_id": "x"}})
     await publish(infrastructure, [invalid, good])
 
     async def good_one_applied() -> None:
-        assert await effects(pool) == [(str(good.id), 7)]
+        assert await effects(pool, good, invalid, not_json) == [(str(good.id), 7)]
 
     await eventually(good_one_applied)
-    parked = await read_topic_records(
-        infrastructure, dead_letter_topic(subscriber.topic), until=lambda rs: len(rs) >= 2
+    records = await read_topic_records(
+        infrastructure,
+        dead_letter_topic(subscriber.topic),
+        until=lambda rs: len(parked_for(rs, invalid, not_json)) >= 2,
     )
-    reasons = [dict(r.headers)["dlq_reason"].decode() for r in parked]
+    parked = parked_for(records, invalid, not_json)
+    reasons = [dict(r.headers)["dlq_reason"].decode() for r in parked]  # type: ignore[attr-defined]
     assert any("not JSON" in reason for reason in reasons)
     assert any("visit_id" in reason for reason in reasons)
-    assert {dict(r.headers)["dlq_original_topic"] for r in parked} == {subscriber.topic.encode()}
-    assert all("dlq_original_offset" in dict(r.headers) for r in parked)
-    assert await pool.fetchval("SELECT count(*) FROM dead_letters") == 2
+    for record in parked:
+        headers = dict(record.headers)  # type: ignore[attr-defined]
+        assert headers["dlq_original_topic"] == subscriber.topic.encode()
+        assert "dlq_original_offset" in headers
+    assert await pool.fetchval("SELECT count(*) FROM dead_letters") >= 2
 
 
 async def test_a_failing_handler_is_retried_then_dead_lettered_and_others_go_on(
@@ -118,10 +136,17 @@ async def test_a_failing_handler_is_retried_then_dead_lettered_and_others_go_on(
     fine = upstream_event(follow_up(jobs_created=1), subscriber.office)
     await publish(infrastructure, [poison, fine])
 
-    async def fine_applied_and_poison_parked() -> None:
-        assert await effects(pool) == [(str(fine.id), 1)]
-        assert subscriber.inbox.dead_lettered == 1
+    async def fine_applied() -> None:
+        assert await effects(pool, poison, fine) == [(str(fine.id), 1)]
 
-    await eventually(fine_applied_and_poison_parked)
-    reason = await pool.fetchval("SELECT reason FROM dead_letters")
-    assert "after 3 attempts" in reason and "poison pill" in reason
+    await eventually(fine_applied)
+    records = await read_topic_records(
+        infrastructure,
+        dead_letter_topic(subscriber.topic),
+        until=lambda rs: len(parked_for(rs, poison)) >= 1,
+    )
+    [parked] = parked_for(records, poison)
+    reason = dict(parked.headers)["dlq_reason"].decode()  # type: ignore[attr-defined]
+    assert "after 3 attempts" in reason
+    assert "poison pill" in reason
+    assert await effects(pool, poison) == []
