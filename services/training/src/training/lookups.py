@@ -11,7 +11,9 @@ from training.domain.cohorts import Period
 async def hold_returnee(db: asyncpg.Connection, returnee_id: UUID) -> None:
     """Serialise commands about one returnee until the transaction ends: two enrolments in
     different cohorts would otherwise each miss the other when checking for overlap."""
-    await db.execute("SELECT pg_advisory_xact_lock(hashtextextended($1::text, 7))", returnee_id)
+    await db.execute(
+        "SELECT pg_advisory_xact_lock(hashtextextended($1::uuid::text, 7))", returnee_id
+    )
 
 
 async def is_counselled(db: asyncpg.Connection, office: str, returnee_id: UUID) -> bool:

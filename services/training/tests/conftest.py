@@ -1,0 +1,87 @@
+"""One training service for the session on its own database and two random country offices,
+against the real Kafka and PostgreSQL. Tests keep apart by unique centres, cohorts and
+returnee ids."""
+
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+# --import-mode=importlib leaves sys.path alone; the builders are shared by this folder's tests
+# under a name no other service's tests use.
+sys.path.insert(0, str(Path(__file__).parent))
+
+from training_builders import DAILY_ALLOWANCE, TODAY, TrainingUnderTest
+
+from reintegration_sdk.auth import Role
+from reintegration_sdk.testing.infrastructure import Infrastructure
+from reintegration_sdk.testing.plugin import database_url_for
+from reintegration_sdk.testing.service import (
+    auth_headers,
+    random_office,
+    running_service,
+    service_settings_for,
+)
+from training.app import definition
+from training.domain.allowances import DEFAULT_DAILY_RATES
+
+
+def office_without_default(besides: str = "") -> str:
+    """A random office with no built-in allowance, so a test sees only the rate it sets."""
+    while True:
+        office = random_office()
+        if office not in DEFAULT_DAILY_RATES and office != besides:
+            return office
+
+
+@pytest.fixture(scope="session")
+async def training_database(infrastructure: Infrastructure) -> AsyncIterator[str]:
+    name = "test_training_" + uuid.uuid4().hex[:12]
+    admin = database_url_for(infrastructure.database_url, "postgres")
+    connection = await asyncpg.connect(admin)
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    yield database_url_for(infrastructure.database_url, name)
+    connection = await asyncpg.connect(admin)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+async def training(
+    infrastructure: Infrastructure, training_database: str
+) -> AsyncIterator[TrainingUnderTest]:
+    office = office_without_default()
+    other_office = office_without_default(besides=office)
+    settings = service_settings_for(infrastructure, training_database, [office, other_office])
+    async with running_service(definition, settings) as client:
+        under_test = TrainingUnderTest(client, office, other_office, infrastructure)
+        rate = {
+            "daily_amount": DAILY_ALLOWANCE,
+            "currency": "XOF",
+            "effective_from": str(TODAY - timedelta(days=365)),
+        }
+        manager = auth_headers([Role.OFFICE_MANAGER], [office])
+        response = await client.post(f"/{office}/daily-allowance", json=rate, headers=manager)
+        assert response.status_code == 201, response.text
+        yield under_test
+
+
+@pytest.fixture(scope="session")
+async def training_db(
+    training: TrainingUnderTest, training_database: str
+) -> AsyncIterator[asyncpg.Connection]:
+    """The service's own database, for tests about its tables (rebuild, inbox)."""
+    connection = await asyncpg.connect(training_database)
+    try:
+        yield connection
+    finally:
+        await connection.close()

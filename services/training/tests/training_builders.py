@@ -1,0 +1,154 @@
+"""Object mothers for training's integration tests: a running service, a contracted centre,
+a cohort and a counselled returnee, each with sensible defaults a test overrides."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+import httpx
+
+from reintegration_contracts import Domain, EventEnvelope, topic_for
+from reintegration_contracts.events.intake import CounsellingAttended
+from reintegration_sdk.auth import Role
+from reintegration_sdk.testing.infrastructure import Infrastructure
+from reintegration_sdk.testing.service import (
+    auth_headers,
+    eventually,
+    publish,
+    read_topic,
+    upstream_event,
+)
+
+TODAY = date.today()
+# Courses in these tests ran recently, so attendance for their days can be recorded.
+LAST_MONTH = TODAY - timedelta(days=30)
+LOCALITY = {"region": "Centre-Est", "commune": "Tenkodogo"}
+DAILY_ALLOWANCE = 2600
+
+
+def counselling_attended(returnee_id: UUID, on: date = LAST_MONTH) -> CounsellingAttended:
+    return CounsellingAttended(
+        returnee_id=returnee_id, session_id=uuid4(), attended_on=on, days_since_arrival=31
+    )
+
+
+@dataclass
+class TrainingUnderTest:
+    client: httpx.AsyncClient
+    office: str
+    other_office: str
+    infrastructure: Infrastructure
+
+    @property
+    def officer(self) -> dict[str, str]:
+        return auth_headers([Role.TRAINING_OFFICER], [self.office], subject="trainer-1")
+
+    async def post(self, path: str, body: dict[str, Any]) -> httpx.Response:
+        return await self.client.post(f"/{self.office}{path}", json=body, headers=self.officer)
+
+    async def get(self, path: str, **params: Any) -> httpx.Response:
+        return await self.client.get(f"/{self.office}{path}", params=params, headers=self.officer)
+
+    async def counselled(self, *returnee_ids: UUID) -> None:
+        """Intake says these returnees attended counselling; wait until training knows."""
+        await publish(
+            self.infrastructure,
+            [upstream_event(counselling_attended(r), self.office) for r in returnee_ids],
+        )
+        for returnee_id in returnee_ids:
+            await self.until_counselled(returnee_id)
+
+    async def until_counselled(self, returnee_id: UUID) -> None:
+        async def known() -> None:
+            record = (await self.get(f"/returnees/{returnee_id}")).json()
+            assert record["counselled_on"] is not None
+
+        await eventually(known)
+
+    async def contracted_centre(
+        self, trades: tuple[str, ...] = ("welding",), capacity: int = 30
+    ) -> UUID:
+        body = {
+            "name": "CFP Tenkodogo",
+            "city": "Tenkodogo",
+            "trades": trades,
+            "capacity": capacity,
+        }
+        centre_id = UUID((await self.post("/centres", body)).json()["id"])
+        inspection = {
+            "inspected_on": str(TODAY - timedelta(days=200)),
+            "equipment_adequate": True,
+            "trainers_qualified": True,
+        }
+        assert (await self.post(f"/centres/{centre_id}/inspections", inspection)).status_code == 201
+        contract = {
+            "contract_reference": f"C-{centre_id.hex[:6]}",
+            "valid_from": str(TODAY - timedelta(days=180)),
+            "valid_until": str(TODAY + timedelta(days=180)),
+        }
+        assert (await self.post(f"/centres/{centre_id}/contracts", contract)).status_code == 201
+        return centre_id
+
+    async def vocational_cohort(
+        self,
+        centre_id: UUID,
+        trade: str = "welding",
+        start: date = LAST_MONTH,
+        days: int = 10,
+        capacity: int = 10,
+    ) -> UUID:
+        body = {
+            "kind": "vocational",
+            "trade": trade,
+            "centre_id": str(centre_id),
+            "locality": LOCALITY,
+            "start_date": str(start),
+            "duration_days": days,
+            "capacity": capacity,
+        }
+        response = await self.post("/cohorts", body)
+        assert response.status_code == 201, response.text
+        return UUID(response.json()["id"])
+
+    async def entrepreneurship_cohort(self, start: date = LAST_MONTH, capacity: int = 20) -> UUID:
+        body = {
+            "kind": "entrepreneurship",
+            "locality": LOCALITY,
+            "start_date": str(start),
+            "capacity": capacity,
+        }
+        response = await self.post("/cohorts", body)
+        assert response.status_code == 201, response.text
+        return UUID(response.json()["id"])
+
+    async def enrol(self, cohort_id: UUID, returnee_id: UUID) -> httpx.Response:
+        body = {"returnee_id": str(returnee_id), "enrolled_on": str(LAST_MONTH)}
+        return await self.post(f"/cohorts/{cohort_id}/enrolments", body)
+
+    async def attend(self, cohort_id: UUID, day: date, **marks: bool) -> httpx.Response:
+        body = {
+            "day": str(day),
+            "marks": [{"returnee_id": r, "present": p} for r, p in marks.items()],
+        }
+        return await self.post(f"/cohorts/{cohort_id}/attendance", body)
+
+    async def published(self, until: Any, timeout: float = 20.0) -> list[EventEnvelope]:
+        """Training's events on Kafka for this office, read until `until(envelopes)` holds."""
+        topic = topic_for(self.office, Domain.TRAINING)
+        envelopes = await read_topic(self.infrastructure, topic, until=until, timeout=timeout)
+        assert until(envelopes), "the expected events never reached Kafka"
+        return envelopes
+
+
+def about(returnee_id: UUID, name: str) -> Any:
+    """A predicate: some envelope is event `name` about this returnee."""
+
+    def holds(envelopes: list[EventEnvelope]) -> bool:
+        return any(of(e, returnee_id, name) for e in envelopes)
+
+    return holds
+
+
+def of(envelope: EventEnvelope, returnee_id: UUID, name: str) -> bool:
+    return envelope.event_name == name and envelope.data.get("returnee_id") == str(returnee_id)
