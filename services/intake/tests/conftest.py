@@ -13,11 +13,12 @@ import pytest
 # under a name no other service's tests use.
 sys.path.insert(0, str(Path(__file__).parent))
 
-from intake.app import definition  # noqa: E402
-from intake_builders import IntakeUnderTest  # noqa: E402
-from reintegration_sdk.testing.infrastructure import Infrastructure  # noqa: E402
-from reintegration_sdk.testing.plugin import database_url_for  # noqa: E402
-from reintegration_sdk.testing.service import (  # noqa: E402
+from intake_builders import IntakeUnderTest
+
+from intake.app import definition
+from reintegration_sdk.testing.infrastructure import Infrastructure
+from reintegration_sdk.testing.plugin import database_url_for
+from reintegration_sdk.testing.service import (
     random_office,
     running_service,
     service_settings_for,

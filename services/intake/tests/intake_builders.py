@@ -169,3 +169,9 @@ class IntakeUnderTest:
     async def events_stored(self) -> int:
         count: int = await self.db.fetchval("SELECT count(*) FROM events")
         return count
+
+    async def events_stored_for(self, returnee_id: str) -> int:
+        count: int = await self.db.fetchval(
+            "SELECT count(*) FROM events WHERE stream_id = $1", f"returnee-{returnee_id}"
+        )
+        return count
