@@ -1,0 +1,48 @@
+"""One committee service for the session, on its own database and two random country
+offices, against the real Kafka and PostgreSQL. Tests keep apart by unique ids and communes."""
+
+import uuid
+from collections.abc import AsyncIterator
+
+import asyncpg
+import pytest
+
+from committee.app import definition
+from reintegration_sdk.testing.infrastructure import Infrastructure
+from reintegration_sdk.testing.plugin import database_url_for
+from reintegration_sdk.testing.service import random_office, running_service, service_settings_for
+
+from .builders import CommitteeUnderTest
+
+
+@pytest.fixture(scope="session")
+async def committee_database(infrastructure: Infrastructure) -> AsyncIterator[str]:
+    name = "test_committee_" + uuid.uuid4().hex[:12]
+    admin = database_url_for(infrastructure.database_url, "postgres")
+    connection = await asyncpg.connect(admin)
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    yield database_url_for(infrastructure.database_url, name)
+    connection = await asyncpg.connect(admin)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+async def committee(
+    infrastructure: Infrastructure, committee_database: str
+) -> AsyncIterator[CommitteeUnderTest]:
+    office, other_office = random_office(), random_office()
+    while other_office == office:
+        other_office = random_office()
+    settings = service_settings_for(infrastructure, committee_database, [office, other_office])
+    async with running_service(definition, settings) as client:
+        database = await asyncpg.connect(committee_database)
+        try:
+            yield CommitteeUnderTest(client, office, other_office, infrastructure, database)
+        finally:
+            await database.close()
