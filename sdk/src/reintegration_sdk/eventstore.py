@@ -123,6 +123,10 @@ class EventStore:
             await self.project(connection, event)
         return stored
 
+    @property
+    def projections(self) -> tuple[EventHandlers, ...]:
+        return self._projections
+
     async def project(self, connection: asyncpg.Connection, event: StoredEvent) -> None:
         payload = event.payload()
         meta = event.meta
