@@ -1,12 +1,15 @@
 """Object mothers: upstream and own events with sensible defaults, and envelope facts."""
 
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from uuid import UUID, uuid4
 
+from reintegration_contracts import EventEnvelope
 from reintegration_contracts.events import committee, intake, monitoring, procurement, training
 from reintegration_contracts.registry import EventPayload
 from reintegration_contracts.types import AgeBand, Locality, ReturnType, Sex, Vulnerability
 from reintegration_sdk.events import EventMeta
+from reintegration_sdk.testing.service import upstream_event
 
 TENKODOGO = Locality(region="Centre-Est", commune="Tenkodogo")
 
@@ -184,3 +187,57 @@ def scored(
         composite=composite,
         sustainable=sustainable,
     )
+
+
+@dataclass(frozen=True)
+class Programme:
+    """What the integration tests publish upstream: four returnees in the office, one in the
+    other office; a collective plan and kit for two of them, delivered 100 days ago."""
+
+    amina: UUID
+    boukary: UUID
+    claire: UUID
+    dramane: UUID
+    elsewhere: UUID
+    plan: UUID
+    order: UUID
+    delivered_on: date
+    caseworker: str
+
+
+def a_programme() -> Programme:
+    today = date.today()
+    return Programme(
+        *(uuid4() for _ in range(7)), delivered_on=today - timedelta(days=100), caseworker="cw-awa"
+    )
+
+
+def programme_envelopes(p: Programme, office: str, other_office: str) -> list[EventEnvelope]:
+    start = p.delivered_on - timedelta(days=120)
+
+    def on(days: int) -> date:
+        return start + timedelta(days=days)
+
+    def intake(payload: EventPayload, returnee: UUID) -> EventEnvelope:
+        return upstream_event(payload, office, f"returnee-{returnee}", actor=p.caseworker)
+
+    plan = f"plan-{p.plan}"
+    return [
+        intake(registered(p.amina, on(0), vulnerabilities=(Vulnerability.SINGLE_PARENT,)), p.amina),
+        intake(registered(p.boukary, on(2), sex=Sex.MALE, trade="welding"), p.boukary),
+        intake(registered(p.claire, on(4), trade=None), p.claire),
+        intake(registered(p.dramane, on(6), sex=Sex.MALE), p.dramane),
+        upstream_event(registered(p.elsewhere, on(0)), other_office, f"returnee-{p.elsewhere}"),
+        intake(counselled(p.amina, on(30)), p.amina),
+        intake(counselled(p.boukary, on(40)), p.boukary),
+        intake(counselled(p.claire, on(34)), p.claire),
+        upstream_event(certified(p.boukary, on(60), "welding"), office, f"cert-{p.boukary}"),
+        upstream_event(plan_submitted(p.plan, [p.amina, p.boukary], on(70)), office, plan),
+        upstream_event(plan_reviewed(p.plan, on(80)), office, plan),
+        upstream_event(plan_approved(p.plan, [p.amina, p.boukary], on(95)), office, plan),
+        upstream_event(
+            kit_delivered([p.amina, p.boukary], p.delivered_on, order_id=p.order),
+            office,
+            f"order-{p.order}",
+        ),
+    ]

@@ -49,7 +49,7 @@ async def flows(
     return rows
 
 
-@office.get("/breakdowns/{dimension}")
+@office.get("/breakdowns/{dimension}", response_model=dict[str, dict[Stage, int]])
 async def breakdown(
     country_office: str,
     dimension: report.Dimension,
