@@ -9,6 +9,7 @@ only calls it.
 import logging
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from tqdm import tqdm
 
 from reintegration_sdk.database import SDK_MIGRATIONS, apply_migrations, create_pool
@@ -26,6 +27,21 @@ class _AlreadyDeadLettered:
         log.warning(
             "%s[%d]@%d still fails: %s", record.topic, record.partition, record.offset, reason
         )
+
+
+async def _partitions(settings: ServiceSettings, topics: list[str]) -> list[TopicPartition]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics()) & set(topics)
+        described = await admin.describe_topics(sorted(existing)) if existing else []
+    finally:
+        await admin.close()
+    return [
+        TopicPartition(topic["topic"], partition["partition"])
+        for topic in described
+        for partition in topic["partitions"]
+    ]
 
 
 async def rebuild(
@@ -46,12 +62,7 @@ async def rebuild(
             await db.execute(f"TRUNCATE {', '.join(definition.reactions.tables)}")
             await db.execute("DELETE FROM inbox WHERE consumer = $1", definition.name)
         await consumer.start()
-        topics = set(event_topics(settings, definition.consumes)) & set(await consumer.topics())
-        partitions = [
-            TopicPartition(topic, p)
-            for topic in sorted(topics)
-            for p in sorted(consumer.partitions_for_topic(topic) or ())
-        ]
+        partitions = await _partitions(settings, event_topics(settings, definition.consumes))
         if not partitions:
             return 0
         consumer.assign(partitions)
