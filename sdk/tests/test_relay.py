@@ -12,7 +12,11 @@ import pytest
 from sdk_builders import follow_up
 
 from reintegration_contracts import Domain, topic_for
+from reintegration_contracts.events.monitoring import FollowUpRecorded
+from reintegration_sdk.dispatch import EventHandlers
+from reintegration_sdk.events import EventMeta
 from reintegration_sdk.eventstore import EventContext, EventStore
+from reintegration_sdk.inbox import Inbox, Record
 from reintegration_sdk.kafka import idempotent_producer
 from reintegration_sdk.relay import Relay
 from reintegration_sdk.testing.infrastructure import Infrastructure
@@ -20,6 +24,17 @@ from reintegration_sdk.testing.service import random_office, read_topic, read_to
 
 pytestmark = pytest.mark.integration
 store = EventStore()
+effects = EventHandlers("effects", tables=["effects"])
+
+
+@effects.on(FollowUpRecorded)
+async def on_follow_up(db: asyncpg.Connection, event: FollowUpRecorded, meta: EventMeta) -> None:
+    await db.execute("INSERT INTO effects VALUES ($1, $2)", meta.event_id, event.jobs_created)
+
+
+class NoDeadLetters:
+    async def send(self, record: Record, reason: str, consumer: str) -> None:
+        raise AssertionError(f"nothing should be dead-lettered: {reason}")
 
 
 async def append(pool: asyncpg.Pool, office: str, stream: str, count: int = 1) -> None:
@@ -164,3 +179,17 @@ async def test_a_relay_killed_mid_run_resumes_and_publishes_everything(
                 seen.append(envelope.id)  # type: ignore[arg-type]
         expected = [e.event_id for e in stored if e.stream_id == f"stream-{index}"]
         assert seen == expected
+
+    # A consumer reading everything the crash left on the topic (duplicates included) applies
+    # each event exactly once.
+    ours = {str(e.event_id).encode() for e in stored}
+    records = await read_topic_records(
+        infrastructure, topic_for(office, Domain.MONITORING), until=lambda rs: len(rs) >= 1000
+    )
+    mine = [r for r in records if dict(r.headers)["ce_id"] in ours]
+    inbox = Inbox(pool, "after-crash", effects, NoDeadLetters())
+    for start in range(0, len(mine), 200):
+        await inbox.process(mine[start : start + 200])
+    assert len(mine) >= 1000
+    assert await pool.fetchval("SELECT count(*) FROM effects") == 1000
+    assert await pool.fetchval("SELECT count(DISTINCT event_id) FROM effects") == 1000
