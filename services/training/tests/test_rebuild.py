@@ -1,32 +1,59 @@
-"""Read models are rebuildable: dropping them and replaying the store gives the same rows."""
+"""Read models are rebuildable: dropping them and replaying gives the same rows, from the
+event store for training's own events and from Kafka for what intake reported."""
+
+from collections.abc import AsyncIterator
+from uuid import uuid4
 
 import asyncpg
 import pytest
 from training_builders import TrainingUnderTest
 
+from reintegration_contracts import Domain, topic_for
+from reintegration_sdk.database import create_pool
+from reintegration_sdk.projections import rebuild_from_kafka, rebuild_from_store, table_snapshot
 from training.app import definition
-from training.projections import read_models, rebuild
+from training.projections import read_models
+from training.reactions import reactions
 
 pytestmark = pytest.mark.integration
 
 
-async def snapshot(db: asyncpg.Connection) -> dict[str, list[str]]:
-    return {
-        table: sorted(str(tuple(row)) for row in await db.fetch(f"SELECT * FROM {table}"))
-        for table in read_models.tables
-    }
+@pytest.fixture
+async def pool(training: TrainingUnderTest, training_database: str) -> AsyncIterator[asyncpg.Pool]:
+    pool = await create_pool(training_database, min_size=1, max_size=2)
+    yield pool
+    await pool.close()
 
 
 async def test_replaying_the_store_gives_the_same_read_models(
-    training: TrainingUnderTest, training_db: asyncpg.Connection
+    training: TrainingUnderTest, pool: asyncpg.Pool
 ) -> None:
     # Whatever the other tests of this session wrote is the material; make sure there is some.
     await training.vocational_cohort(await training.contracted_centre())
-    before = await snapshot(training_db)
+    before = await table_snapshot(pool, read_models.tables)
     assert before["centres"] and before["cohorts"]
 
-    async with training_db.transaction():
-        replayed = await rebuild(training_db, definition.store)
+    replayed = await rebuild_from_store(pool, definition.store, read_models, progress=False)
 
     assert replayed >= 4
-    assert await snapshot(training_db) == before
+    assert await table_snapshot(pool, read_models.tables) == before
+
+
+async def test_replaying_intakes_topic_gives_the_same_counselled_returnees(
+    training: TrainingUnderTest, pool: asyncpg.Pool
+) -> None:
+    await training.counselled(uuid4())
+    before = await table_snapshot(pool, reactions.tables)
+    assert before["counselled_returnees"]
+
+    topics = [topic_for(o, Domain.INTAKE) for o in (training.office, training.other_office)]
+    await rebuild_from_kafka(
+        pool,
+        training.infrastructure.kafka_bootstrap_servers,
+        topics,
+        reactions,
+        "training",
+        progress=False,
+    )
+
+    assert await table_snapshot(pool, reactions.tables) == before

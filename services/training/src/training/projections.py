@@ -21,7 +21,6 @@ from reintegration_contracts.events.training import (
 )
 from reintegration_sdk.dispatch import EventHandlers
 from reintegration_sdk.events import EventMeta
-from reintegration_sdk.eventstore import EventStore
 
 read_models = EventHandlers(
     "training-read-models",
@@ -210,14 +209,3 @@ async def on_daily_allowance(db: Db, event: DailyAllowanceSet, meta: EventMeta) 
         event.daily_amount,
         event.currency,
     )
-
-
-async def rebuild(db: Db, store: EventStore) -> int:
-    """Drop the read models and replay the whole store into them, in one transaction."""
-    await db.execute("TRUNCATE " + ", ".join(read_models.tables))
-    position, replayed = 0, 0
-    while batch := await store.read_all(db, after=position):
-        for event in batch:
-            await store.project(db, event)
-        position, replayed = batch[-1].position, replayed + len(batch)
-    return replayed

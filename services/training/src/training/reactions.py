@@ -6,7 +6,7 @@ from reintegration_contracts.events.intake import CounsellingAttended
 from reintegration_sdk.dispatch import EventHandlers
 from reintegration_sdk.events import EventMeta
 
-reactions = EventHandlers("training")
+reactions = EventHandlers("training", tables=["counselled_returnees"])
 
 
 @reactions.on(CounsellingAttended)
