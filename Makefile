@@ -55,7 +55,13 @@ integration: install up ## Tests against the real broker and database
 e2e: install up ## All services over HTTP and Kafka
 	$(WITH_ENV) $(RUN) pytest -m e2e
 
-test: install lint typecheck up ## Everything CI runs: lint, types, every test tier
+browsers: ## Debian's Chromium for the dashboard's browser test (apt; root or sudo)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  echo "installing Debian's chromium for the browser test"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: install lint typecheck up browsers ## Everything CI runs: lint, types, every test tier
 	$(WITH_ENV) $(RUN) pytest
 
 bench: install up ## Benchmarks; prints tables and writes bench/results/*.json
