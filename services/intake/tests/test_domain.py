@@ -39,6 +39,7 @@ from reintegration_contracts.events.intake import (
     ConsentWithdrawn,
     CounsellingAttended,
     CounsellingInterviewRecorded,
+    OverrideReason,
     PartnerCategory,
     ReturneeErased,
     ReturneeRegistered,
@@ -182,7 +183,8 @@ def test_a_caseworker_overrides_the_duplicate_check_with_a_reason_kept_in_the_ev
     command = a_registration(
         person=a_person(phone=None, identity_document=None),
         people_alike=(candidate,),
-        override_reason="Namesake from another village, checked with the chief",
+        override_reason=OverrideReason.NAMESAKE,
+        override_note="From another village, checked with the chief",
     )
 
     [event] = decide(None, command)
@@ -190,11 +192,12 @@ def test_a_caseworker_overrides_the_duplicate_check_with_a_reason_kept_in_the_ev
     assert isinstance(event, ReturneeRegistered)
     assert event.duplicate_override is not None
     assert event.duplicate_override.candidate_ids == [candidate.returnee_id]
-    assert event.duplicate_override.reason.startswith("Namesake")
+    assert event.duplicate_override.reason is OverrideReason.NAMESAKE
+    assert "village" not in event.model_dump_json()  # the caseworker's words stay in the vault
 
 
 def test_no_override_is_recorded_when_nobody_is_alike() -> None:
-    [event] = decide(None, a_registration(override_reason="just in case"))
+    [event] = decide(None, a_registration(override_reason=OverrideReason.OTHER))
 
     assert isinstance(event, ReturneeRegistered)
     assert event.duplicate_override is None

@@ -43,6 +43,11 @@ async def test_no_personal_data_is_published_on_the_intake_topics(
 ) -> None:
     people = [a_person_body() for _ in range(3)]
     ids = [(await intake.register(a_registration_body(person=p)))["returnee_id"] for p in people]
+    # A sister sharing her brother's phone: an override whose note names him.
+    sister = a_person_body(phone=people[2]["phone"])
+    override = {"reason": "shared_phone", "note": "Phone of " + people[2]["given_names"]}
+    await intake.register(a_registration_body(person=sister, duplicate_override=override))
+    people.append(sister)
     # Every kind of intake event, so each payload shape is scanned.
     first = f"/returnees/{ids[0]}"
     await intake.http.post(

@@ -89,7 +89,7 @@ async def test_an_override_with_a_reason_registers_and_is_recorded_in_the_event(
             family_name=first["person"]["family_name"],
             birth_date=first["person"]["birth_date"],
         ),
-        duplicate_override_reason="Namesake from another village, checked with the chief",
+        duplicate_override={"reason": "namesake", "note": "Her aunt knows both women"},
     )
 
     registered = await intake.register(again)
@@ -97,9 +97,14 @@ async def test_an_override_with_a_reason_registers_and_is_recorded_in_the_event(
     assert registered["duplicate_override"]["candidate_ids"] == [original["returnee_id"]]
     [event] = await intake.published(f"returnee-{registered['returnee_id']}", 1)
     assert event.data["duplicate_override"] == {
-        "reason": "Namesake from another village, checked with the chief",
+        "reason": "namesake",
         "candidate_ids": [original["returnee_id"]],
     }
+    kept = await intake.http.get(
+        intake.url(f"/returnees/{registered['returnee_id']}/personal-data"),
+        headers=intake.headers("personal_data_viewer"),
+    )
+    assert kept.json()["duplicate_override_note"] == "Her aunt knows both women"
 
 
 async def test_an_identical_person_in_another_office_is_not_a_duplicate(

@@ -27,12 +27,25 @@ from reintegration_contracts.types import (
 )
 
 
+class OverrideReason(StrEnum):
+    """Why a caseworker registered someone the duplicate check took for a registered person."""
+
+    NAMESAKE = "namesake"
+    SHARED_PHONE = "shared_phone"
+    DOCUMENT_MISTYPED = "document_mistyped"
+    VERIFIED_DIFFERENT_PERSON = "verified_different_person"
+    OTHER = "other"
+
+
 class DuplicateOverride(BaseModel):
-    """A caseworker registered despite likely duplicates; the reason stays in the stream."""
+    """A caseworker registered despite likely duplicates; the reason stays in the stream.
+
+    The reason is a category: a caseworker's own words tend to name people, so any
+    explanation in free text stays in intake's vault."""
 
     model_config = ConfigDict(frozen=True)
 
-    reason: str = Field(min_length=3, max_length=500, description="Why this is not a duplicate")
+    reason: OverrideReason = Field(description="Why this is not a duplicate")
     candidate_ids: list[ReturneeId] = Field(description="The returnees it was confused with")
 
 

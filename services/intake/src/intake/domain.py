@@ -25,6 +25,7 @@ from reintegration_contracts.events.intake import (
     CounsellingSessionHeld,
     DuplicateOverride,
     ExpertPresence,
+    OverrideReason,
     PartnerCategory,
     ReturneeErased,
     ReturneeRegistered,
@@ -262,7 +263,8 @@ class RegisterReturnee:
     # People of the office's vault sharing a phone, document or birth date with this one:
     # the handler looks them up, the rule below decides which are likely the same person.
     people_alike: tuple[KnownPerson, ...] = ()
-    override_reason: str | None = None
+    override_reason: OverrideReason | None = None
+    override_note: str | None = None  # the caseworker's own words: vault only
 
 
 @dataclass(frozen=True)

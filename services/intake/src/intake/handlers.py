@@ -52,7 +52,7 @@ async def register_returnee(
         alike = await vault.people_alike(db, office, command.person)
         events = decide(None, replace(command, people_alike=alike))
         await runtime.store.append(db, returnee_stream(command.returnee_id), 0, events, context)
-        await vault.keep(db, office, command.returnee_id, command.person)
+        await vault.keep(db, office, command.returnee_id, command.person, command.override_note)
     return events
 
 

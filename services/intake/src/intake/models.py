@@ -22,6 +22,7 @@ from reintegration_contracts.events.intake import (
     ConsentPurpose,
     DuplicateOverride,
     ExpertPresence,
+    OverrideReason,
     PartnerCategory,
 )
 from reintegration_contracts.types import (
@@ -85,6 +86,13 @@ class PersonIn(Request):
         )
 
 
+class DuplicateOverrideIn(Request):
+    reason: OverrideReason
+    note: str | None = Field(
+        default=None, min_length=1, max_length=1000, description="Kept in the vault only"
+    )
+
+
 class RegistrationRequest(Request):
     sub_office: Slug | None = None
     arrival_date: date
@@ -96,14 +104,13 @@ class RegistrationRequest(Request):
     declared_trades: list[DeclaredTrade] = Field(default_factory=list, max_length=10)
     aspirations: list[Slug] = Field(default_factory=list, max_length=10)
     household_size: int = Field(ge=1, le=60)
-    duplicate_override_reason: str | None = Field(
+    duplicate_override: DuplicateOverrideIn | None = Field(
         default=None,
-        min_length=3,
-        max_length=500,
         description="Register although likely duplicates were reported (kept in the event)",
     )
 
     def command(self, returnee_id: UUID, today: date) -> RegisterReturnee:
+        override = self.duplicate_override
         return RegisterReturnee(
             returnee_id=returnee_id,
             registered_on=today,
@@ -117,7 +124,8 @@ class RegistrationRequest(Request):
             declared_trades=tuple(self.declared_trades),
             aspirations=tuple(self.aspirations),
             sub_office=self.sub_office,
-            override_reason=self.duplicate_override_reason,
+            override_reason=override.reason if override else None,
+            override_note=override.note if override else None,
         )
 
 
@@ -245,6 +253,7 @@ class PersonalDataView(BaseModel):
     address: str | None
     identity_document: IdentityDocumentIn | None
     notes: str | None
+    duplicate_override_note: str | None
     interview_notes: list[InterviewNoteView]
 
 

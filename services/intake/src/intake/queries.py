@@ -94,6 +94,7 @@ async def personal_data(db: Db, country_office: str, returnee_id: UUID) -> Perso
         if document
         else None,
         notes=person.notes,
+        duplicate_override_note=await vault.override_note(db, returnee_id),
         interview_notes=[InterviewNoteView(**n.__dict__) for n in notes],
     )
 

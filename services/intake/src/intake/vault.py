@@ -46,14 +46,18 @@ async def people_alike(
 
 
 async def keep(
-    db: asyncpg.Connection, country_office: str, returnee_id: UUID, person: PersonalData
+    db: asyncpg.Connection,
+    country_office: str,
+    returnee_id: UUID,
+    person: PersonalData,
+    override_note: str | None = None,
 ) -> None:
     document = person.identity_document
     await db.execute(
         """INSERT INTO vault (returnee_id, country_office, given_names, family_name, birth_date,
                               phone, phone_tail, address, document_kind, document_number,
-                              document_key, notes)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)""",
+                              document_key, notes, duplicate_override_note)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)""",
         returnee_id,
         country_office,
         person.given_names,
@@ -66,6 +70,7 @@ async def keep(
         document.number if document else None,
         document_key(document.number) if document else None,
         person.notes,
+        override_note,
     )
 
 
@@ -78,6 +83,13 @@ async def keep_interview_note(
         interviewed_on,
         note,
     )
+
+
+async def override_note(db: asyncpg.Connection | asyncpg.Pool, returnee_id: UUID) -> str | None:
+    note: str | None = await db.fetchval(
+        "SELECT duplicate_override_note FROM vault WHERE returnee_id = $1", returnee_id
+    )
+    return note
 
 
 async def person(db: asyncpg.Connection | asyncpg.Pool, returnee_id: UUID) -> PersonalData | None:
