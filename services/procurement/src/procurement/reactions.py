@@ -16,7 +16,7 @@ from reintegration_sdk.eventstore import EventContext
 # The envelope's actor of what procurement does on its own, without an officer.
 AUTOMATIC = "procurement-automatic"
 
-reactions = EventHandlers("procurement-reactions")
+reactions = EventHandlers("procurement-reactions", tables=["plans", "certifications"])
 
 
 @reactions.on(PlanSubmitted)
