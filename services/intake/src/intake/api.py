@@ -28,7 +28,7 @@ from intake.models import (
     SessionRequest,
     SessionView,
 )
-from reintegration_contracts.events.intake import ConsentWithdrawn, ReturneeRegistered
+from reintegration_contracts.events.intake import ConsentWithdrawn
 from reintegration_sdk.auth import Principal, Role, office_scoped
 from reintegration_sdk.http import RuntimeDep
 
@@ -54,9 +54,8 @@ async def register_returnee(
     `duplicate_override_reason` to register anyway."""
     command = body.command(uuid4(), today())
     context = runtime.context(principal, country_office)
-    [event] = await handlers.register_returnee(runtime, context, command)
-    assert isinstance(event, ReturneeRegistered)
-    return Registered(**event.model_dump(), stage=Stage.REGISTERED)
+    [registered] = await handlers.register_returnee(runtime, context, command)
+    return Registered.model_validate({**registered.model_dump(), "stage": Stage.REGISTERED})
 
 
 @router.get("/returnees", response_model=list[CaseSummary])
@@ -97,9 +96,12 @@ async def erase(
     """Erasure on the returnee's request: the vault record goes, consents end, the case stays
     anonymous."""
     context = runtime.context(principal, country_office)
-    events = await handlers.erase_returnee(runtime, context, returnee_id, EraseReturnee(today()))
+    command = EraseReturnee(erased_on=today())
+    events = await handlers.erase_returnee(runtime, context, returnee_id, command)
     withdrawn = sum(isinstance(e, ConsentWithdrawn) for e in events)
-    return Erased(returnee_id=returnee_id, erased_on=today(), consents_withdrawn=withdrawn)
+    return Erased(
+        returnee_id=returnee_id, erased_on=command.erased_on, consents_withdrawn=withdrawn
+    )
 
 
 @router.get("/returnees/{returnee_id}/consents")
