@@ -6,9 +6,7 @@ import pytest
 from procurement_builders import officer, plan_approved, plan_submitted, price
 
 from reintegration_contracts import EventEnvelope, topic_for
-from reintegration_sdk.auth import Role
 from reintegration_sdk.testing.service import (
-    auth_headers,
     eventually,
     publish,
     read_topic,
@@ -112,38 +110,33 @@ async def test_an_officer_revises_until_the_committee_decides(procurement) -> No
     ] == [1, 2]
 
 
-async def test_catalogue_input_is_checked_field_by_field(procurement) -> None:
-    client, headers = procurement.client, officer(procurement.office)
-    bad = {**price(), "unit_price": -5, "currency": "xof", "colour": "red"}
-    response = await client.post(procurement.url("/prices"), json=bad, headers=headers)
-    assert response.status_code == 422
-    fields = {f["field"] for f in response.json()["fields"]}
-    assert fields == {"body.unit_price", "body.currency", "body.colour"}
-    assert (await client.get(procurement.url("/prices"), headers=headers)).json() == []
-
-    first = await client.post(procurement.url("/prices"), json=price(), headers=headers)
-    assert first.json()["changed"] is True
-    euros = {**price("scissors", 3), "currency": "EUR"}
-    mismatch = await client.post(procurement.url("/prices"), json=euros, headers=headers)
-    assert mismatch.status_code == 409
-    assert mismatch.json()["rule"] == "catalogue_currency_mismatch"
-
-    tolerance = await client.put(
-        procurement.url("/price-tolerance"), json={"tolerance_percent": 101}, headers=headers
-    )
-    assert tolerance.status_code == 422
-    assert tolerance.json()["fields"][0]["field"] == "body.tolerance_percent"
-
-
-async def test_another_office_is_refused(procurement) -> None:
+async def test_a_review_of_another_office_is_forbidden(procurement) -> None:
     client, office = procurement.client, procurement.office
-    other = "fr" if office != "fr" else "de"
-    response = await client.post(
-        procurement.url("/prices", office=other), json=price(), headers=officer(office)
+    plan_id = uuid4()
+    await publish(
+        procurement.infrastructure,
+        [upstream_event(plan_submitted(plan_id), office, f"plan-{plan_id}")],
     )
-    assert response.status_code == 403
-    assert response.json()["error"] == "forbidden"
-    anonymous = await client.get(procurement.url("/prices"))
-    assert anonymous.status_code == 401
-    caseworker = auth_headers([Role.CASEWORKER], [office])
-    assert (await client.get(procurement.url("/prices"), headers=caseworker)).status_code == 403
+
+    async def reviewed() -> None:
+        answer = await client.get(
+            procurement.url(f"/budget-reviews/{plan_id}"), headers=officer(office)
+        )
+        assert answer.status_code == 200
+
+    await eventually(reviewed)
+    other = "fr" if office != "fr" else "de"
+    elsewhere = officer(other)
+    # Asked through the officer's own office, the plan is still another office's data.
+    read = await client.get(procurement.url(f"/budget-reviews/{plan_id}", other), headers=elsewhere)
+    assert (read.status_code, read.json()["error"]) == (403, "forbidden")
+    revise = await client.post(
+        procurement.url(f"/budget-reviews/{plan_id}/revisions", other),
+        json={"adjustments": []},
+        headers=elsewhere,
+    )
+    assert revise.status_code == 403
+    history = await client.get(
+        procurement.url(f"/budget-reviews/{plan_id}"), headers=officer(office)
+    )
+    assert [r["revision"] for r in history.json()] == [1]

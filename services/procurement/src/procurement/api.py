@@ -74,14 +74,22 @@ async def get_tolerance(country_office: Office, _: Reader, runtime: RuntimeDep) 
 
 @router.post("/kits/{trade}", status_code=status.HTTP_201_CREATED)
 async def define_kit(
-    trade: TradePath, body: KitIn, country_office: Office, principal: Officer, runtime: RuntimeDep
+    trade: TradePath,
+    body: KitIn,
+    country_office: Office,
+    principal: Officer,
+    runtime: RuntimeDep,
+    response: Response,
 ) -> dict[str, Any]:
-    """A trade's minimum kit as set with trainers; a changed list is a new version."""
+    """A trade's minimum kit as set with trainers; a changed list is a new version (201),
+    the same list again changes nothing (200)."""
     items = tuple(KitItem(item=i.item, quantity=i.quantity) for i in body.items)
     async with runtime.transaction() as db:
-        await handlers.change_kit(
+        events = await handlers.change_kit(
             db, trade, DefineKit(trade, items), runtime.context(principal, country_office)
         )
+    if not events:
+        response.status_code = status.HTTP_200_OK
     [current, *_] = await queries.kits(runtime.pool, country_office, trade)
     return current
 
