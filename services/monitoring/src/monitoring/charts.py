@@ -28,7 +28,8 @@ def _frame(width: int, height: int, title: str, description: str, body: list[str
     n = next(_ids)
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" aria-labelledby="chart-t{n} chart-d{n}" '
+        f'width="100%" style="max-width: {width}px" role="img" '
+        f'aria-labelledby="chart-t{n} chart-d{n}" '
         f'font-family="system-ui, sans-serif" font-size="13">'
         f'<title id="chart-t{n}">{escape(title)}</title>'
         f'<desc id="chart-d{n}">{escape(description)}</desc>' + "".join(body) + "</svg>"
@@ -102,7 +103,7 @@ def range_chart(
 
 def line_chart(title: str, categories: Sequence[str], series: Sequence[Series]) -> Markup:
     """One line per series over the categories (months), with a legend."""
-    width, height, left, right, top_pad, bottom = 640, 300, 44, 16, 16, 80
+    width, height, left, right, top_pad, bottom = 640, 300, 44, 36, 16, 80
     plot_w, plot_h = width - left - right, height - top_pad - bottom
     top = max((v for s in series for v in s.values), default=0) or 1
     step = plot_w / max(1, len(categories) - 1)
