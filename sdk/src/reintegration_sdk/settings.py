@@ -1,7 +1,10 @@
 """One validated settings object per service process, from the environment and `.env`."""
 
+import json
+from typing import Annotated
+
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from reintegration_contracts.countries import is_country_code
 
@@ -21,7 +24,8 @@ class ServiceSettings(BaseSettings):
     service_database: str | None = Field(
         default=None, description="Database name override (default: the service's name)"
     )
-    country_offices: list[str] = Field(
+    # NoDecode: the variable is a plain comma list ("bf,ml"), not JSON.
+    country_offices: Annotated[list[str], NoDecode] = Field(
         default=["bf"], description="Offices whose topics this process creates and consumes"
     )
     topic_partitions: int = Field(default=3, ge=1, description="Partitions of created topics")
@@ -41,7 +45,9 @@ class ServiceSettings(BaseSettings):
     @field_validator("country_offices", mode="before")
     @classmethod
     def _split_offices(cls, value: object) -> object:
-        if isinstance(value, str) and not value.startswith("["):
+        if isinstance(value, str):
+            if value.strip().startswith("["):
+                return json.loads(value)
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
