@@ -107,3 +107,10 @@ async def test_no_token_is_401_and_a_reader_cannot_command(training: TrainingUnd
 async def test_an_unknown_cohort_is_404(training: TrainingUnderTest) -> None:
     response = await training.enrol(uuid4(), uuid4())
     assert response.status_code == 404
+
+
+async def test_an_office_code_that_is_no_country_is_422(training: TrainingUnderTest) -> None:
+    admin = auth_headers([Role.ADMIN], [])
+    response = await training.client.get("/zz/centres", headers=admin)
+    assert response.status_code == 422
+    assert response.json()["fields"][0]["field"] == "path.country_office"

@@ -7,7 +7,7 @@ import asyncpg
 import pytest
 from training_builders import TrainingUnderTest, about, counselling_attended, of
 
-from reintegration_sdk.testing.service import eventually, publish, upstream_event
+from reintegration_sdk.testing.service import publish, upstream_event
 
 pytestmark = pytest.mark.integration
 
@@ -94,13 +94,13 @@ async def test_a_returnee_counselled_in_another_office_is_not_counselled_here(
 ) -> None:
     centre = await training.contracted_centre()
     cohort = await training.vocational_cohort(centre)
-    returnee, marker = uuid4(), uuid4()
-    elsewhere = upstream_event(counselling_attended(returnee), training.other_office)
-    await publish(training.infrastructure, [elsewhere])
-    await training.counselled(marker)
+    returnee = uuid4()
+    elsewhere = TrainingUnderTest(
+        training.client, training.other_office, training.office, training.infrastructure
+    )
+    await elsewhere.counselled(returnee)
 
-    async def not_here() -> None:
-        refused = await training.enrol(cohort, returnee)
-        assert refused.json()["rule"] == "returnee_not_counselled"
+    refused = await training.enrol(cohort, returnee)
 
-    await eventually(not_here, timeout=2)
+    assert (refused.status_code, refused.json()["rule"]) == (409, "returnee_not_counselled")
+    assert (await training.get(f"/returnees/{returnee}")).json()["counselled_on"] is None
