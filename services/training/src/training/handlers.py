@@ -65,6 +65,13 @@ async def _cohort(db: Db, store: EventStore, office: str, cohort_id: UUID) -> tu
     return await _load(db, store, cohort_stream(cohort_id), office, Cohort(), cohorts.evolve)
 
 
+async def _centre_of(db: Db, store: EventStore, office: str, cohort: Cohort) -> Centre | None:
+    if cohort.centre_id is None:
+        return None
+    centre, _ = await _centre(db, store, office, cohort.centre_id)
+    return centre
+
+
 async def on_centre(
     db: Db, store: EventStore, context: EventContext, centre_id: UUID, command: CentreCommand
 ) -> list[EventPayload]:
@@ -101,9 +108,7 @@ async def enrol(
         enrolled_on,
         counselled=await lookups.is_counselled(db, office, returnee_id),
         other_periods=await lookups.enrolled_periods(db, office, returnee_id, cohort_id),
-        centre=(await _centre(db, store, office, cohort.centre_id))[0]
-        if cohort.centre_id
-        else None,
+        centre=await _centre_of(db, store, office, cohort),
         certified_trades=await lookups.certified_trades(db, office, returnee_id),
     )
     events = cohorts.decide(cohort, command)
