@@ -118,6 +118,17 @@ async def list_orders(
     return rows
 
 
+@router.get("/deliveries", response_model=None)
+async def list_deliveries(
+    country_office: Office, _: Reader, runtime: RuntimeDep, fmt: FormatQuery = Format.JSON
+) -> list[dict[str, Any]] | Response:
+    """Kits handed over, with their items, values and the beneficiary's acknowledgement."""
+    rows = await queries.orders(runtime.pool, country_office, delivered=True)
+    if fmt is Format.CSV:
+        return csv_response(rows, _ORDER_CSV, f"deliveries-{country_office}")
+    return rows
+
+
 @router.get("/kit-orders/{order_id}")
 async def get_order(
     order_id: UUID, country_office: Office, principal: Reader, runtime: RuntimeDep

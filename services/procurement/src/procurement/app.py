@@ -4,7 +4,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from procurement import api, api_orders
+from procurement.api import routers
 from procurement.reactions import reactions
 from procurement.store import store
 from reintegration_contracts import Domain
@@ -14,7 +14,7 @@ from reintegration_sdk.settings import ServiceSettings
 definition = ServiceDefinition(
     name="procurement",
     domain=Domain.PROCUREMENT,
-    routers=[api.router, api_orders.router],
+    routers=routers,
     store=store,
     migrations=Path(__file__).parent / "migrations",
     reactions=reactions,
