@@ -15,8 +15,7 @@ from fastapi.responses import JSONResponse
 from monitoring_builders import Programme
 
 from conftest import MonitoringUnderTest
-from monitoring.app import definition
-from monitoring.rebuild import rebuild
+from reintegration_sdk.cli import rebuild
 from reintegration_sdk.testing.infrastructure import free_port
 from reintegration_sdk.testing.service import auth_headers
 
@@ -198,7 +197,8 @@ async def test_rebuild_from_kafka_equals_the_incremental_read_models(
     # Let the relay publish and the inbox apply everything, then compare against a rebuild.
     await asyncio.sleep(2)
     before = await snapshot(monitoring.database_url)
-    read = await rebuild(definition, monitoring.settings, progress=False)
+    # What `reintegrate projections rebuild --service monitoring` runs.
+    read = await rebuild("monitoring", monitoring.settings)
     after = await snapshot(monitoring.database_url)
     assert read > 0
     assert len(before["cases"]) == 5

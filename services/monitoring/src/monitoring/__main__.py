@@ -5,13 +5,14 @@ import asyncio
 import sys
 
 from monitoring.app import definition, settings_from_environment
-from monitoring.rebuild import rebuild
+from reintegration_sdk.cli import rebuild
 from reintegration_sdk.service import serve
 
 
 def main(argv: list[str]) -> int:
     if argv[:2] == ["projections", "rebuild"]:
-        read = asyncio.run(rebuild(definition, settings_from_environment()))
+        # The same as `reintegrate projections rebuild --service monitoring`.
+        read = asyncio.run(rebuild(definition.name, settings_from_environment()))
         print(f"monitoring: read models rebuilt from {read} events")
         return 0
     if argv:

@@ -46,9 +46,9 @@ async def on_timeline_event(db: asyncpg.Connection, event: EventPayload, meta: E
     )
 
 
-def read_models(name: str) -> EventHandlers:
+def read_models(name: str, tables: tuple[str, ...] = READ_MODEL_TABLES) -> EventHandlers:
     """A handler table folding every event monitoring reads into its read models."""
-    handlers = EventHandlers(name, tables=READ_MODEL_TABLES)
+    handlers = EventHandlers(name, tables=tables)
     for payload_type in FOLDED:
         handlers.on(payload_type)(on_case_event)
     for payload_type in TIMELINE_EVENTS:
@@ -56,4 +56,6 @@ def read_models(name: str) -> EventHandlers:
     return handlers
 
 
-projections = read_models("monitoring-projections")
+# The reactions own the tables: a rebuild replays every topic, this service's own included, from
+# Kafka. Replaying only the event store over truncated tables would lose the upstream facts.
+projections = read_models("monitoring-projections", tables=())
