@@ -173,6 +173,10 @@ async def test_a_scored_survey_makes_the_returnee_sustainable(
     monitoring: MonitoringUnderTest, programme: Programme
 ) -> None:
     office = monitoring.office
+    form = await monitoring.client.get(
+        f"/offices/{office}/scoring-configs/standard", headers=caseworker(office)
+    )
+    assert {i["id"] for i in form.json()["indicators"]} == set(ANSWERS)
     url = f"/offices/{office}/returnees/{programme.boukary}/sustainability-surveys"
     body = {"scored_on": (date.today() - timedelta(days=5)).isoformat(), "answers": ANSWERS}
     response = await monitoring.client.post(url, json=body, headers=caseworker(office))

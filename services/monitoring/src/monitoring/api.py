@@ -15,9 +15,9 @@ from monitoring.api_models import (
     SustainabilityScoreResponse,
     SustainabilitySurvey,
 )
-from monitoring.scoring import programme_configs
+from monitoring.scoring import ScoringConfig, programme_configs
 from reintegration_contracts.events.monitoring import FollowUpRecorded, SustainabilityScored
-from reintegration_sdk.errors import InvalidField
+from reintegration_sdk.errors import InvalidField, NotFound
 from reintegration_sdk.http import RuntimeDep
 
 router = APIRouter(prefix="/offices/{country_office}", tags=["follow-ups"])
@@ -74,6 +74,16 @@ async def score_survey(
     event = stored[0].payload()
     assert isinstance(event, SustainabilityScored)
     return SustainabilityScoreResponse(**event.model_dump())
+
+
+@router.get("/scoring-configs/{programme}", response_model=ScoringConfig)
+async def scoring_config(country_office: str, programme: str, _: OfficeReader) -> ScoringConfig:
+    """A programme's survey: indicators, answer scales, weights, threshold (see the method in
+    programmes/README.md)."""
+    config = programme_configs().get(programme)
+    if config is None:
+        raise NotFound(f"no scoring configuration {programme!r}")
+    return config
 
 
 @router.get("/follow-up-schedule", response_model=ScheduleResponse)
