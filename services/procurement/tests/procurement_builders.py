@@ -1,6 +1,6 @@
 """Object mothers for procurement's tests: upstream events and requests with sensible defaults."""
 
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -16,7 +16,7 @@ from reintegration_contracts.types import Locality
 from reintegration_sdk.auth import Role
 from reintegration_sdk.testing.service import auth_headers
 
-TODAY = date.today()
+TODAY = datetime.now(UTC).date()  # the service dates by UTC too
 LOCALITY = Locality(region="Centre-Est", commune="Tenkodogo")
 SEWING_MACHINE = BudgetLine(
     item="sewing machine", quantity=1, unit_cost=120_000, specification="pedal, Butterfly"

@@ -134,16 +134,18 @@ def _certified_order(state: KitOrder, command: OrderForCertifiedTrade) -> KitOrd
         raise RuleViolation("kit_already_ordered", "this certification's kit is already ordered")
     if command.kit is None:
         raise RuleViolation("no_kit_for_trade", f"no kit is defined for {command.trade} yet")
-    unpriced = [i.item for i in command.kit.items if command.catalogue.price_of(i.item) is None]
+    priced = [(i, command.catalogue.price_of(i.item)) for i in command.kit.items]
+    unpriced = [i.item for i, price in priced if price is None]
     if unpriced:
         raise RuleViolation(
             "kit_item_not_priced", "not in the price catalogue: " + ", ".join(unpriced)
         )
     lines = [
         OrderLine(item=i.item, quantity=i.quantity, unit_price=price.unit_price)
-        for i in command.kit.items
-        if (price := command.catalogue.price_of(i.item)) is not None
+        for i, price in priced
+        if price is not None
     ]
+    currency = next(price.currency for _, price in priced if price is not None)
     return KitOrdered(
         order_id=order_id_for_certification(certification.returnee_id, certification.trade),
         basis=OrderBasis.CERTIFIED_TRADE,
@@ -152,7 +154,7 @@ def _certified_order(state: KitOrder, command: OrderForCertifiedTrade) -> KitOrd
         trade=certification.trade,
         lines=lines,
         total=_total(lines),
-        currency=command.catalogue.currency or "",
+        currency=currency,
         ordered_on=command.ordered_on,
         authorised_on=certification.certified_on,
         kit_version=command.kit.kit_version,

@@ -106,15 +106,9 @@ def _revised(review: BudgetReview, command: ReviseReview) -> BudgetReviewed:
             lines[adjustment.line - 1] = replace(
                 lines[adjustment.line - 1], specification=adjustment.specification
             )
-    reviewed = _reviewed(
-        command.plan_id,
-        tuple(lines),
-        review.currency,
-        command,
-        review.revision + 1,
-        overrides,
+    return _reviewed(
+        command.plan_id, tuple(lines), review.currency, command, review.revision + 1, overrides
     )
-    return reviewed
 
 
 def _reviewed(
