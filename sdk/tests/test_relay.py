@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from uuid import uuid4
 
 import asyncpg
 import pytest
@@ -62,39 +63,51 @@ async def test_events_are_published_in_stream_order_with_cloudevents_headers(
     pool: asyncpg.Pool, infrastructure: Infrastructure
 ) -> None:
     office = random_office()
+    stream = f"visit-{uuid4()}"
     for _ in range(3):
-        await append(pool, office, "visit-a", count=2)
+        await append(pool, office, stream, count=2)
     assert await relay_once(pool, infrastructure) == 6
     topic = topic_for(office, Domain.MONITORING)
-    published = await read_topic(infrastructure, topic, until=lambda es: len(es) >= 6)
-    ours = [e for e in published if e.subject == "visit-a"]
+    published = await read_topic(
+        infrastructure, topic, until=lambda es: len([e for e in es if e.subject == stream]) >= 6
+    )
+    ours = [e for e in published if e.subject == stream]
     async with pool.acquire() as db:
-        stored = await store.load(db, "visit-a")
+        stored = await store.load(db, stream)
     assert [e.id for e in ours] == [e.event_id for e in stored]
     assert all(e.countryoffice == office and e.actor == "t" for e in ours)
-    records = await read_topic_records(infrastructure, topic, until=lambda rs: len(rs) >= 6)
-    assert {r.key for r in records} == {b"visit-a"}
-    assert records[0].headers[0][0] == "ce_id"
+    records = await read_topic_records(
+        infrastructure,
+        topic,
+        until=lambda rs: len([r for r in rs if r.key == stream.encode()]) >= 6,
+    )
+    mine = [r for r in records if r.key == stream.encode()]
+    assert len({r.partition for r in mine}) == 1, "one stream stays on one partition"
+    assert mine[0].headers[0][0] == "ce_id"
 
 
 async def test_a_transaction_that_commits_late_is_still_published_in_order(
     pool: asyncpg.Pool, infrastructure: Infrastructure
 ) -> None:
     office = random_office()
+    slow_stream, fast_stream = f"slow-{uuid4()}", f"fast-{uuid4()}"
     slow = await pool.acquire()
     transaction = slow.transaction()
     await transaction.start()
     # The slow writer takes the first position, then a fast one commits a later position.
-    await store.append(slow, "slow", 0, [follow_up()], EventContext.new(office, "slow"))
-    await append(pool, office, "fast")
+    await store.append(slow, slow_stream, 0, [follow_up()], EventContext.new(office, "slow"))
+    await append(pool, office, fast_stream)
     assert await relay_once(pool, infrastructure) == 0, "must wait for the slow transaction"
     await transaction.commit()
     await pool.release(slow)
     assert await relay_once(pool, infrastructure) == 2
+    ours = {slow_stream, fast_stream}
     published = await read_topic(
-        infrastructure, topic_for(office, Domain.MONITORING), until=lambda es: len(es) >= 2
+        infrastructure,
+        topic_for(office, Domain.MONITORING),
+        until=lambda es: len([e for e in es if e.subject in ours]) >= 2,
     )
-    assert [e.subject for e in published] == ["slow", "fast"]
+    assert [e.subject for e in published if e.subject in ours] == [slow_stream, fast_stream]
 
 
 async def test_a_writer_whose_transaction_id_is_older_than_its_position_is_not_skipped(
@@ -105,16 +118,19 @@ async def test_a_writer_whose_transaction_id_is_older_than_its_position_is_not_s
     transaction = early.transaction()
     await transaction.start()
     await early.execute("INSERT INTO effects VALUES (gen_random_uuid(), 0)")  # takes an xid
-    await append(pool, office, "first-position")
-    await store.append(early, "late-position", 0, [follow_up()], EventContext.new(office, "e"))
+    first, late = f"first-position-{uuid4()}", f"late-position-{uuid4()}"
+    await append(pool, office, first)
+    await store.append(early, late, 0, [follow_up()], EventContext.new(office, "e"))
     assert await relay_once(pool, infrastructure) == 0
     await transaction.commit()
     await pool.release(early)
     assert await relay_once(pool, infrastructure) == 2
     published = await read_topic(
-        infrastructure, topic_for(office, Domain.MONITORING), until=lambda es: len(es) >= 2
+        infrastructure,
+        topic_for(office, Domain.MONITORING),
+        until=lambda es: len([e for e in es if e.subject in (first, late)]) >= 2,
     )
-    assert sorted(e.subject for e in published) == ["first-position", "late-position"]
+    assert sorted(e.subject for e in published if e.subject in (first, late)) == [first, late]
 
 
 RELAY_PROCESS = """
