@@ -1,0 +1,179 @@
+"""`python -m bench`: the SDK's throughput against raw clients and the eventsourcing library."""
+
+import argparse
+import asyncio
+import logging
+import os
+import platform
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+from bench.append import Workload, run_append
+from bench.inbox import run_inbox
+from bench.infra import Resources, Stack
+from bench.measure import Result
+from bench.relay import run_relay
+from bench.report import render, targets, write
+from bench.sections import measure_sections
+from reintegration_sdk.telemetry import configure_tracing
+
+PHASES = ("append", "relay", "inbox")
+DEFAULT_EVENTS = 10_000
+QUICK_EVENTS = 1_000
+RESULTS = Path(__file__).parent / "results"
+
+EPILOG = """\
+phases (each in databases and topics of its own, created on DATABASE_URL's server and
+KAFKA_BOOTSTRAP_SERVERS' broker and removed at the end):
+  append  EventStore.append, WRITERS concurrent writers each on its own stream, one event per
+          command and 100 per append, with and without NOTIFY; baselines: raw asyncpg INSERT
+          into an equivalent table (autocommit; executemany in transactions of 100);
+          peer: the eventsourcing library's PostgreSQL module (1 and 100 events per save)
+  relay   Relay.publish_pending over N pre-filled events; baseline: a raw idempotent aiokafka
+          producer sending the same messages
+  inbox   subscribe_inbox + Inbox.process applying a one-row handler to N published events;
+          baseline: a raw aiokafka consumer (getmany) doing nothing
+
+targets: append >= 70% of raw and >= 3x eventsourcing at one event per command;
+         relay >= 70% of the raw producer; consume-and-apply >= 10,000 events/s
+
+results: a table on stdout, bench/results/sdk-<timestamp>.json and latest-sdk.json"""
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"a small run: {QUICK_EVENTS:,} events per measurement (unless --events is given)",
+    )
+    parser.add_argument(
+        "--events",
+        type=int,
+        metavar="N",
+        help=f"events per measurement (default {DEFAULT_EVENTS:,}); the eventsourcing peer at "
+        "one event per save moves N/2 to keep the run short",
+    )
+    parser.add_argument(
+        "--writers", type=int, default=8, help="concurrent writers in the append phase (8)"
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="the append and relay measurements are split into this many rounds, the systems "
+        "taking turns in a rotated order so load from elsewhere on the machine is shared "
+        "fairly (3)",
+    )
+    parser.add_argument(
+        "--phase",
+        action="append",
+        choices=PHASES,
+        help="run only this phase (repeatable; default: all)",
+    )
+    parser.add_argument(
+        "--results-dir",
+        type=Path,
+        default=RESULTS,
+        metavar="DIR",
+        help="where the JSON goes (default bench/results)",
+    )
+    args = parser.parse_args(argv)
+    if args.events is None:
+        args.events = QUICK_EVENTS if args.quick else DEFAULT_EVENTS
+    if args.events < 100 or args.writers < 1 or args.rounds < 1:
+        parser.error("--events must be at least 100, --writers and --rounds at least 1")
+    return args
+
+
+async def run(args: argparse.Namespace) -> int:
+    stack = Stack.from_environment()
+    # As a service runs: an SDK tracer provider recording spans, exporting nowhere.
+    configure_tracing("bench")
+    resources = Resources(stack)
+    load_before = os.getloadavg()
+    phases = args.phase or list(PHASES)
+    results: list[Result] = []
+    started = time.perf_counter()
+    try:
+        environment = await _environment(stack, args)
+        if "append" in phases:
+            single = Workload.of("append-1", args.events, args.writers, 1)
+            batched = Workload.of("append-100", args.events, args.writers, 100)
+            peer_single = Workload.of("append-1", args.events // 2, args.writers, 1)
+            results += await run_append(
+                resources, [(single, peer_single), (batched, batched)], args.rounds
+            )
+        if "relay" in phases:
+            results += await run_relay(resources, args.events, args.rounds)
+        if "inbox" in phases:
+            results += await run_inbox(resources, args.events)
+        sections = measure_sections()
+    finally:
+        await resources.close()
+    elapsed = time.perf_counter() - started
+    load = {"before": _load(load_before), "after": _load(os.getloadavg())}
+    environment["load_average_1_5_15"] = load
+    goals = targets(results)
+    header = (
+        f"SDK benchmark, run {resources.run_id}: {args.events:,} events per measurement, "
+        f"{args.writers} writers, {args.rounds} rounds; {environment['cpus']} CPUs, "
+        f"PostgreSQL {environment['postgresql'].split()[0]}; whole run {elapsed:.0f}s; "
+        f"load average {load['before'][0]} before, {load['after'][0]} after "
+        "(other work on the machine slows every row alike)"
+    )
+    print(render(results, goals, sections, header))
+    run_facts = {
+        "run_id": resources.run_id,
+        "quick": args.quick,
+        "events": args.events,
+        "writers": args.writers,
+        "rounds": args.rounds,
+        "phases": phases,
+        "elapsed_seconds": round(elapsed, 1),
+        "environment": environment,
+    }
+    path = write(args.results_dir, results, goals, sections, run_facts)
+    print(f"\nwrote {path} and {path.parent / 'latest-sdk.json'}")
+    return 0
+
+
+async def _environment(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
+    connection = await asyncpg.connect(stack.url_of("postgres"))
+    try:
+        server = await connection.fetchval("SHOW server_version")
+    finally:
+        await connection.close()
+    packages = ("asyncpg", "aiokafka", "faststream", "eventsourcing", "psycopg", "pydantic")
+    return {
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "postgresql": server,
+        "kafka_bootstrap_servers": stack.kafka_bootstrap_servers,
+        "packages": {name: metadata.version(name) for name in packages},
+    }
+
+
+def _load(averages: tuple[float, float, float]) -> list[float]:
+    return [round(value, 2) for value in averages]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    return asyncio.run(run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
