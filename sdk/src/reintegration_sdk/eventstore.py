@@ -119,8 +119,9 @@ class EventStore:
         if self._notify:
             await connection.execute(_NOTIFY, NOTIFY_CHANNEL)
         stored = [_stored(row) for row in rows]
-        for event in stored:
-            await self.project(connection, event)
+        if self._projections:
+            for event in stored:
+                await self.project(connection, event)
         return stored
 
     @property

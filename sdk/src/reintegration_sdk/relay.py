@@ -48,7 +48,7 @@ class Relay:
         bootstrap_servers: str,
         topic_partitions: int = 3,
         batch_size: int = 500,
-        idle_poll_seconds: float = 0.5,
+        idle_poll_seconds: float = 0.05,
         name: str = "relay",
     ) -> None:
         self._pool = pool

@@ -38,7 +38,7 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     relay_batch_size: int = Field(default=500, ge=1)
     relay_idle_poll_seconds: float = Field(
-        default=0.5, gt=0, description="Poll interval when no NOTIFY arrives"
+        default=0.05, gt=0, description="How often an idle relay looks for new events"
     )
     consumer_max_records: int = Field(default=500, ge=1)
 

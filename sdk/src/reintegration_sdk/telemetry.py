@@ -5,6 +5,7 @@ event), the relay (which forwards it in Kafka headers) into the consumer's handl
 exported over OTLP only when an endpoint is configured; by default nothing leaves the process.
 """
 
+import functools
 import json
 import logging
 import sys
@@ -44,7 +45,9 @@ def configure_tracing(
     return _provider
 
 
+@functools.cache
 def tracer(name: str = "reintegration") -> trace.Tracer:
+    # Cached: looking the tracer up costs more than a span on the relay's hot path.
     return trace.get_tracer(name)
 
 
