@@ -11,7 +11,6 @@ from reintegration_contracts.registry import EventPayload, event
 from reintegration_contracts.topics import Domain
 from reintegration_contracts.types import Amount, Locality, ReturneeId, Slug, Trade
 
-
 Condition = Annotated[
     str, Field(min_length=3, max_length=300, examples=["Deliver the kit after site visit"])
 ]
