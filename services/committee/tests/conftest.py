@@ -1,7 +1,6 @@
 """One committee service for the session, on its own database and two random country
 offices, against the real Kafka and PostgreSQL. Tests keep apart by unique ids and communes."""
 
-import uuid
 from collections.abc import AsyncIterator
 
 import asyncpg
@@ -9,7 +8,7 @@ import pytest
 
 from committee.app import definition
 from reintegration_sdk.testing.infrastructure import Infrastructure
-from reintegration_sdk.testing.plugin import database_url_for
+from reintegration_sdk.testing.plugin import temporary_database
 from reintegration_sdk.testing.service import random_office, running_service, service_settings_for
 
 from .builders import CommitteeUnderTest
@@ -17,19 +16,8 @@ from .builders import CommitteeUnderTest
 
 @pytest.fixture(scope="session")
 async def committee_database(infrastructure: Infrastructure) -> AsyncIterator[str]:
-    name = "test_committee_" + uuid.uuid4().hex[:12]
-    admin = database_url_for(infrastructure.database_url, "postgres")
-    connection = await asyncpg.connect(admin)
-    try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    yield database_url_for(infrastructure.database_url, name)
-    connection = await asyncpg.connect(admin)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await connection.close()
+    async with temporary_database(infrastructure, prefix="test_committee") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

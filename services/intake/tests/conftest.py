@@ -2,7 +2,6 @@
 against the real Kafka and PostgreSQL. Tests keep apart by unique people and returnee ids."""
 
 import sys
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from intake_builders import IntakeUnderTest
 
 from intake.app import definition
 from reintegration_sdk.testing.infrastructure import Infrastructure
-from reintegration_sdk.testing.plugin import database_url_for
+from reintegration_sdk.testing.plugin import temporary_database
 from reintegration_sdk.testing.service import (
     random_office,
     running_service,
@@ -27,19 +26,8 @@ from reintegration_sdk.testing.service import (
 
 @pytest.fixture(scope="session")
 async def intake_database(infrastructure: Infrastructure) -> AsyncIterator[str]:
-    name = "test_intake_" + uuid.uuid4().hex[:12]
-    admin = database_url_for(infrastructure.database_url, "postgres")
-    connection = await asyncpg.connect(admin)
-    try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    yield database_url_for(infrastructure.database_url, name)
-    connection = await asyncpg.connect(admin)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await connection.close()
+    async with temporary_database(infrastructure, prefix="test_intake") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -2,12 +2,10 @@
 own database, reading two country offices that no other test has used yet."""
 
 import sys
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import asyncpg
 import httpx
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
@@ -22,7 +20,7 @@ from monitoring.app import definition
 from reintegration_contracts.countries import COUNTRY_CODES
 from reintegration_sdk.settings import ServiceSettings
 from reintegration_sdk.testing.infrastructure import Infrastructure
-from reintegration_sdk.testing.plugin import database_url_for
+from reintegration_sdk.testing.plugin import temporary_database
 from reintegration_sdk.testing.service import (
     auth_headers,
     eventually,
@@ -64,19 +62,8 @@ async def unused_offices(infrastructure: Infrastructure, count: int) -> list[str
 
 @pytest.fixture(scope="session")
 async def monitoring_database(infrastructure: Infrastructure) -> AsyncIterator[str]:
-    name = "test_monitoring_" + uuid.uuid4().hex[:12]
-    admin = database_url_for(infrastructure.database_url, "postgres")
-    connection = await asyncpg.connect(admin)
-    try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    yield database_url_for(infrastructure.database_url, name)
-    connection = await asyncpg.connect(admin)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await connection.close()
+    async with temporary_database(infrastructure, prefix="test_monitoring") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@ against the real Kafka and PostgreSQL. Tests keep apart by unique centres, cohor
 returnee ids."""
 
 import sys
-import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -19,7 +18,7 @@ from training_builders import DAILY_ALLOWANCE, TODAY, TrainingUnderTest
 
 from reintegration_sdk.auth import Role
 from reintegration_sdk.testing.infrastructure import Infrastructure
-from reintegration_sdk.testing.plugin import database_url_for
+from reintegration_sdk.testing.plugin import temporary_database
 from reintegration_sdk.testing.service import (
     auth_headers,
     random_office,
@@ -40,19 +39,8 @@ def office_without_default(besides: str = "") -> str:
 
 @pytest.fixture(scope="session")
 async def training_database(infrastructure: Infrastructure) -> AsyncIterator[str]:
-    name = "test_training_" + uuid.uuid4().hex[:12]
-    admin = database_url_for(infrastructure.database_url, "postgres")
-    connection = await asyncpg.connect(admin)
-    try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    yield database_url_for(infrastructure.database_url, name)
-    connection = await asyncpg.connect(admin)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await connection.close()
+    async with temporary_database(infrastructure, prefix="test_training") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 """pytest fixtures: a session's real broker and server, and a fresh database per test."""
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator, Iterator
 
@@ -30,10 +31,12 @@ def _has_path(url: str) -> bool:
     return "/" in after_scheme
 
 
-@pytest.fixture
-async def fresh_database(infrastructure: Infrastructure) -> AsyncIterator[str]:
-    """URL of a brand-new empty database, dropped after the test."""
-    name = "test_" + uuid.uuid4().hex[:12]
+@contextlib.asynccontextmanager
+async def temporary_database(
+    infrastructure: Infrastructure, prefix: str = "test"
+) -> AsyncIterator[str]:
+    """URL of a brand-new empty database, dropped (connections forced off) on exit."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = database_url_for(infrastructure.database_url, "postgres")
     connection = await asyncpg.connect(admin)
     try:
@@ -48,3 +51,10 @@ async def fresh_database(infrastructure: Infrastructure) -> AsyncIterator[str]:
         )
     finally:
         await connection.close()
+
+
+@pytest.fixture
+async def fresh_database(infrastructure: Infrastructure) -> AsyncIterator[str]:
+    """URL of a brand-new empty database, dropped after the test."""
+    async with temporary_database(infrastructure) as url:
+        yield url
