@@ -11,7 +11,7 @@ from uuid import UUID, uuid4
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from intake import handlers, queries
-from intake.csv_export import caseload_csv
+from intake.csv_export import COLUMNS, caseload_rows
 from intake.domain import EraseReturnee, Stage
 from intake.errors import IntakeRoute
 from intake.models import (
@@ -30,6 +30,7 @@ from intake.models import (
 )
 from reintegration_contracts.events.intake import ConsentWithdrawn
 from reintegration_sdk.auth import Principal, Role, office_scoped
+from reintegration_sdk.export import csv_response
 from reintegration_sdk.http import RuntimeDep
 
 Office = Annotated[str, Path(pattern=r"^[a-z]{2}$", description="ISO 3166-1 alpha-2, lower case")]
@@ -69,7 +70,7 @@ async def caseload(
     """The office's caseload, filtered; `?format=csv` for a spreadsheet."""
     cases = await queries.caseload(runtime.pool, country_office, where)
     if format == "csv":
-        return Response(caseload_csv(cases), media_type="text/csv; charset=utf-8")
+        return csv_response(f"caseload-{country_office}", COLUMNS, caseload_rows(cases))
     return cases
 
 

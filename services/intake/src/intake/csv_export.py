@@ -1,8 +1,6 @@
 """The caseload as a spreadsheet offices can open: one header row, one line per case."""
 
-import csv
-import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from intake.models import CaseSummary
 
@@ -13,29 +11,24 @@ COLUMNS = [
 ]  # fmt: skip
 
 
-def caseload_csv(cases: Sequence[CaseSummary]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
+def caseload_rows(cases: Sequence[CaseSummary]) -> Iterator[list[object]]:
+    """One line per case, in COLUMNS order."""
     for c in cases:
-        writer.writerow(
-            [
-                c.returnee_id,
-                c.sub_office or "",
-                c.arrival_date.isoformat(),
-                c.return_type.value,
-                c.community.region,
-                c.community.commune,
-                c.sex.value,
-                c.age_band.value,
-                c.is_minor,
-                ";".join(v.value for v in c.vulnerabilities),
-                ";".join(f"{t.trade}:{t.years_of_experience}" for t in c.declared_trades),
-                ";".join(c.aspirations),
-                c.household_size,
-                c.stage.value,
-                c.registered_at.isoformat(),
-                c.erased,
-            ]
-        )
-    return out.getvalue()
+        yield [
+            c.returnee_id,
+            c.sub_office or "",
+            c.arrival_date.isoformat(),
+            c.return_type.value,
+            c.community.region,
+            c.community.commune,
+            c.sex.value,
+            c.age_band.value,
+            c.is_minor,
+            ";".join(v.value for v in c.vulnerabilities),
+            ";".join(f"{t.trade}:{t.years_of_experience}" for t in c.declared_trades),
+            ";".join(c.aspirations),
+            c.household_size,
+            c.stage.value,
+            c.registered_at.isoformat(),
+            c.erased,
+        ]

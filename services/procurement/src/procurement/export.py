@@ -1,12 +1,12 @@
 """Lists that people export: `?format=csv` answers text/csv with a header row."""
 
-import csv
-import io
 from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
 from fastapi.responses import Response
+
+from reintegration_sdk import export
 
 
 class Format(StrEnum):
@@ -15,21 +15,4 @@ class Format(StrEnum):
 
 
 def csv_response(rows: Sequence[dict[str, Any]], columns: Sequence[str], name: str) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(column)) for column in columns])
-    return Response(
-        buffer.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-    )
-
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return ";".join(str(v) for v in value)
-    return value
+    return export.csv_response(name, columns, ([row.get(c) for c in columns] for row in rows))
