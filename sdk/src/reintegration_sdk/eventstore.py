@@ -119,20 +119,18 @@ class EventStore:
         if self._notify:
             await connection.execute(_NOTIFY, NOTIFY_CHANNEL)
         stored = [_stored(row) for row in rows]
-        if self._projections:
-            for event in stored:
-                await self.project(connection, event)
+        if not self._projections:
+            return stored
+        # The payloads in hand are the ones just stored: no need to parse them back.
+        for event, payload in zip(stored, events, strict=True):
+            meta = event.meta
+            for projection in self._projections:
+                await projection.apply(connection, payload, meta)
         return stored
 
     @property
     def projections(self) -> tuple[EventHandlers, ...]:
         return self._projections
-
-    async def project(self, connection: asyncpg.Connection, event: StoredEvent) -> None:
-        payload = event.payload()
-        meta = event.meta
-        for projection in self._projections:
-            await projection.apply(connection, payload, meta)
 
     async def load(self, connection: asyncpg.Connection, stream_id: str) -> list[StoredEvent]:
         """Every event of one stream, oldest first."""
