@@ -1,0 +1,1 @@
+"""Programmes run through the platform as a country office would: over HTTP only."""
