@@ -59,8 +59,13 @@ def a_plan_body(
     return body | changes
 
 
-def a_budget_review(plan_id: UUID, revision: int = 1) -> BudgetReviewed:
-    """Procurement's review of `a_plan_body`: the sewing machine is priced down."""
+def a_budget_review(
+    plan_id: UUID, revision: int = 1, awaiting_officer: bool = False
+) -> BudgetReviewed:
+    """Procurement's review of `a_plan_body`: the sewing machine is priced down.
+
+    `awaiting_officer`: the automatic review left a line for an officer to settle.
+    """
     return BudgetReviewed(
         review_id=uuid4(),
         plan_id=plan_id,
@@ -84,6 +89,7 @@ def a_budget_review(plan_id: UUID, revision: int = 1) -> BudgetReviewed:
         submitted_total=230_000,
         reviewed_total=210_000 - 2_000 * (revision - 1),
         currency="XOF",
+        awaiting_officer=awaiting_officer,
     )
 
 

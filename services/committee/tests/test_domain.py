@@ -92,7 +92,9 @@ def submitted(**changes: Any) -> PlanSubmitted:
     return event
 
 
-def a_review(revision: int = 1, reviewed_on: date = date(2018, 5, 10)) -> BudgetReviewed:
+def a_review(
+    revision: int = 1, reviewed_on: date = date(2018, 5, 10), awaiting_officer: bool = False
+) -> BudgetReviewed:
     lines = [
         ReviewedLine(
             item="sewing machine",
@@ -117,7 +119,15 @@ def a_review(revision: int = 1, reviewed_on: date = date(2018, 5, 10)) -> Budget
         submitted_total=230_000,
         reviewed_total=210_000,
         currency="XOF",
+        awaiting_officer=awaiting_officer,
     )
+
+
+def awaiting(revision: int = 1) -> BudgetReviewed:
+    """An automatic review with a line only an officer can settle (not in the catalogue)."""
+    review = a_review(revision, awaiting_officer=True)
+    fabric = review.lines[1].model_copy(update={"flags": [ReviewFlag.NOT_IN_CATALOGUE]})
+    return review.model_copy(update={"lines": [review.lines[0], fabric]})
 
 
 def noted(revision: int = 1, reviewed_on: date = date(2018, 5, 10)) -> PlanBudgetReviewNoted:
@@ -277,6 +287,13 @@ def test_an_invalid_field_names_the_field() -> None:
         pytest.param(
             [submitted(), noted(1), approved()], a_review(2), [], id="review-after-decision"
         ),
+        pytest.param([submitted()], awaiting(1), [], id="review-awaiting-an-officer"),
+        pytest.param(
+            [submitted()],
+            a_review(2),
+            ["PlanBudgetReviewNoted"],
+            id="officer-revision-after-an-awaiting-one",
+        ),
     ],
 )
 def test_noting_a_budget_review(
@@ -299,6 +316,22 @@ def test_the_noted_review_puts_the_reviewed_budget_beside_the_submitted_one() ->
         210_000,
         1,
     )
+
+
+def test_a_plan_waits_for_the_officer_then_the_committee_may_decide_it() -> None:
+    # Procurement's automatic review cannot price the fabric: nothing is noted.
+    plan = fold([submitted()])
+    assert decide(plan, NoteBudgetReview(awaiting(1))) == []
+    assert plan is not None and plan.status is PlanStatus.SUBMITTED
+    with pytest.raises(RuleViolation) as refusal:
+        decide(plan, approve_in(a_session()))
+    assert refusal.value.rule == "budget_not_reviewed"
+    # The officer's revision 2 completes the review, though revision 1 was never noted.
+    [revision] = decide(plan, NoteBudgetReview(a_review(2)))
+    assert isinstance(revision, PlanBudgetReviewNoted) and revision.revision == 2
+    reviewed = fold([submitted(), revision])
+    assert reviewed is not None and reviewed.status is PlanStatus.REVIEWED
+    assert then([submitted(), revision], approve_in(a_session())) == ["PlanApproved"]
 
 
 # Deciding a plan --------------------------------------------------------------------------

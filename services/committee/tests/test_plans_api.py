@@ -218,3 +218,28 @@ async def test_a_review_from_another_office_does_not_reach_the_plan(
     plan = (await committee.get(f"/plans/{plan_id}")).json()
     assert plan["status"] == "submitted"
     assert [h["event"] for h in plan["history"]] == ["PlanSubmitted"]
+
+
+async def test_a_review_waiting_for_an_officer_leaves_the_plan_undecidable(
+    committee: CommitteeUnderTest,
+) -> None:
+    awa = uuid4()
+    locality = a_locality()
+    await committee.trained(awa)
+    plan_id = await committee.submitted_plan([awa], locality=locality)
+    session_id = await committee.session_held(locality)
+    stream = f"review-{plan_id}"
+    automatic = a_budget_review(plan_id, 1, awaiting_officer=True)
+    await committee.deliver(upstream_event(automatic, committee.office, stream))
+
+    plan = (await committee.get(f"/plans/{plan_id}")).json()
+    assert plan["status"] == "submitted"
+    early = await committee.post(f"/plans/{plan_id}/approval", {"session_id": str(session_id)})
+    assert (early.status_code, early.json()["rule"]) == (409, "budget_not_reviewed")
+
+    # The officer's revision completes the review.
+    await committee.deliver(upstream_event(a_budget_review(plan_id, 2), committee.office, stream))
+    plan = (await committee.get(f"/plans/{plan_id}")).json()
+    assert (plan["status"], plan["review"]["revision"]) == ("reviewed", 2)
+    approval = await committee.post(f"/plans/{plan_id}/approval", {"session_id": str(session_id)})
+    assert approval.status_code == 201, approval.text

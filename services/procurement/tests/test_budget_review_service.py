@@ -1,9 +1,18 @@
 """Budget review through the real broker: PlanSubmitted on Kafka in, BudgetReviewed out."""
 
+import csv
+import io
 from uuid import uuid4
 
 import pytest
-from procurement_builders import officer, plan_approved, plan_submitted, price
+from procurement_builders import (
+    FABRIC,
+    SEWING_MACHINE,
+    officer,
+    plan_approved,
+    plan_submitted,
+    price,
+)
 
 from reintegration_contracts import EventEnvelope, topic_for
 from reintegration_sdk.testing.service import (
@@ -39,6 +48,7 @@ async def test_an_over_priced_line_is_flagged_with_its_reason(procurement) -> No
     assert machine["reviewed_unit_cost"] == 90_000
     assert fabric["flags"] == ["not_in_catalogue"]
     assert (review["submitted_total"], review["reviewed_total"]) == (135_000, 105_000)
+    assert review["awaiting_officer"] is True
 
     def reviews_of_the_plan(events: list[EventEnvelope]) -> list[EventEnvelope]:
         # Topics keep everything, and another run may have used the same office before.
@@ -140,3 +150,50 @@ async def test_a_review_of_another_office_is_forbidden(procurement) -> None:
         procurement.url(f"/budget-reviews/{plan_id}"), headers=officer(office)
     )
     assert [r["revision"] for r in history.json()] == [1]
+
+
+async def test_officers_see_the_reviews_waiting_for_them(procurement) -> None:
+    client, office, headers = procurement.client, procurement.office, officer(procurement.office)
+    for item in (price(), price("fabric", 1_500)):
+        response = await client.post(procurement.url("/prices"), json=item, headers=headers)
+        assert response.status_code == 200, response.text
+    settled, waiting = uuid4(), uuid4()
+    iron = SEWING_MACHINE.model_copy(update={"item": "charcoal iron", "unit_cost": 7_500})
+    await publish(
+        procurement.infrastructure,
+        [
+            # Over-priced but priced and specified: the automatic review settles it.
+            upstream_event(plan_submitted(settled, SEWING_MACHINE, FABRIC), office, "plans"),
+            # The catalogue has no price for the iron: an officer must look at it.
+            upstream_event(plan_submitted(waiting, FABRIC, iron), office, "plans"),
+        ],
+    )
+
+    async def listed(query: str) -> list[str]:
+        answer = await client.get(procurement.url(f"/budget-reviews{query}"), headers=headers)
+        assert answer.status_code == 200, answer.text
+        return [r["plan_id"] for r in answer.json() if r["plan_id"] in (str(settled), str(waiting))]
+
+    async def both_reviewed() -> None:
+        assert sorted(await listed("")) == sorted([str(settled), str(waiting)])
+
+    await eventually(both_reviewed)
+    assert await listed("?awaiting_officer=true") == [str(waiting)]
+    assert await listed("?awaiting_officer=false") == [str(settled)]
+    export = await client.get(procurement.url("/budget-reviews?format=csv"), headers=headers)
+    rows = {r["plan_id"]: r for r in csv.DictReader(io.StringIO(export.text))}
+    assert (rows[str(waiting)]["awaiting_officer"], rows[str(settled)]["awaiting_officer"]) == (
+        "True",
+        "False",
+    )
+
+    # The officer's revision completes the review: the plan leaves the queue.
+    revision = {"adjustments": [{"line": 2, "reason": "quote from the Tenkodogo market"}]}
+    revised = await client.post(
+        procurement.url(f"/budget-reviews/{waiting}/revisions"), json=revision, headers=headers
+    )
+    assert revised.status_code == 201, revised.text
+    assert revised.json()["awaiting_officer"] is False
+    assert await listed("?awaiting_officer=true") == []
+    history = await client.get(procurement.url(f"/budget-reviews/{waiting}"), headers=headers)
+    assert [r["awaiting_officer"] for r in history.json()] == [True, False]

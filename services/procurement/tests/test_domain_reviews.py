@@ -114,6 +114,29 @@ def test_the_automatic_review_carries_both_budgets_and_the_reasons() -> None:
     assert "more than 10% above the catalogue price 90000" in (reviewed.lines[0].reason or "")
 
 
+@pytest.mark.parametrize(
+    ("lines", "awaiting_officer"),
+    [
+        pytest.param((line(90_000), line(80_000)), False, id="every line priced and specified"),
+        pytest.param((line(120_000),), False, id="above the catalogue is brought to it"),
+        pytest.param((line(90_000), line(5_000, item="iron")), True, id="an uncatalogued line"),
+        pytest.param((line(90_000, spec=None),), True, id="a line without specification"),
+        pytest.param((line(90_000, spec=" "),), True, id="a blank specification"),
+    ],
+)
+def test_the_automatic_review_waits_for_an_officer_on_lines_it_cannot_settle(
+    lines, awaiting_officer
+) -> None:
+    [reviewed] = decide_review(BudgetReview(), automatic(*lines))
+    assert reviewed.awaiting_officer is awaiting_officer
+
+
+def test_a_catalogue_price_in_another_currency_leaves_the_review_waiting() -> None:
+    command = ReviewSubmittedPlan(PLAN, (line(500),), "EUR", catalogue(), ON)
+    [reviewed] = decide_review(BudgetReview(), command)
+    assert reviewed.awaiting_officer
+
+
 def reviewed_history(*lines: SubmittedLine) -> list:
     return decide_review(BudgetReview(), automatic(*(lines or (line(120_000, spec=None),))))
 
@@ -146,6 +169,23 @@ def test_a_specification_given_in_a_revision_clears_its_flag_and_is_kept() -> No
     review = fold(evolve_review, review, [revised])
     [third] = decide_review(review, revise())
     assert (third.revision, third.lines[0].specification) == (3, "Butterfly JA2-1")
+
+
+@pytest.mark.parametrize(
+    "adjustments",
+    [
+        pytest.param((), id="without adjustment"),
+        pytest.param((LineAdjustment(2, "market price checked", 4_500),), id="line priced"),
+    ],
+)
+def test_an_officer_revision_completes_the_review(adjustments) -> None:
+    history = reviewed_history(line(120_000, spec=None), line(5_000, item="iron"))
+    assert history[0].awaiting_officer
+    review = fold(evolve_review, BudgetReview(), history)
+    [revised] = decide_review(review, revise(*adjustments))
+    # The officer has looked at every line, even those still flagged.
+    assert revised.lines[1].flags == [UNKNOWN]
+    assert not revised.awaiting_officer
 
 
 def test_a_revision_uses_the_catalogue_as_it_is_now() -> None:

@@ -90,6 +90,16 @@ class BudgetReviewed(EventPayload):
         default=None, ge=0, le=100, description="The office's price tolerance the review applied"
     )
     note: str | None = Field(default=None, max_length=500, description="The officer's note")
+    awaiting_officer: bool = Field(
+        default=False,
+        description=(
+            "True when the automatic review could not settle every line (an item the office's "
+            "catalogue cannot price, or a line without a specification): the review is not "
+            "complete, and the committee may not decide the plan, until a procurement officer "
+            "revises it. An officer's revision is always complete (False)."
+        ),
+        examples=[True],
+    )
 
 
 class OrderBasis(StrEnum):

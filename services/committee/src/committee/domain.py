@@ -231,6 +231,12 @@ def _note_review(plan: Plan | None, review: BudgetReviewed) -> list[PlanEvent]:
     # revision arriving late) changes nothing rather than stopping the consumer.
     if plan is None or plan.decision is not None:
         return []
+    # Procurement reviews specifications and budget before the committee decides: a review
+    # with lines only an officer can settle is not one yet, and the plan stays submitted.
+    if review.awaiting_officer:
+        return []
+    # Compared with the last revision noted, not received: an officer's revision 2 after an
+    # automatic revision 1 left waiting is noted.
     if plan.review is not None and review.revision <= plan.review.revision:
         return []
     lines = [

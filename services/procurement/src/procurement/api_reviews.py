@@ -24,16 +24,20 @@ async def list_reviews(
     _: Reader,
     runtime: RuntimeDep,
     flagged: bool = False,
+    awaiting_officer: bool | None = None,
     fmt: FormatQuery = Format.JSON,
 ) -> list[dict[str, Any]] | Response:
-    """The latest revision of each plan's review; `flagged=true` keeps those with flags."""
-    rows = await queries.latest_reviews(runtime.pool, country_office, flagged)
+    """The latest revision of each plan's review; `flagged=true` keeps those with flags,
+    `awaiting_officer=true` those an officer must revise before the committee may decide
+    (`false`: the complete ones)."""
+    rows = await queries.latest_reviews(runtime.pool, country_office, flagged, awaiting_officer)
     if fmt is Format.CSV:
         columns = [
             "plan_id",
             "revision",
             "reviewed_on",
             "reviewer",
+            "awaiting_officer",
             "flagged_lines",
             "submitted_total",
             "reviewed_total",

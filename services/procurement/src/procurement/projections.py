@@ -106,8 +106,8 @@ async def on_budget_reviewed(
     await db.execute(
         """INSERT INTO budget_reviews (plan_id, revision, country_office, review_id, reviewed_on,
                reviewer, lines, flagged_lines, submitted_total, reviewed_total, currency,
-               tolerance_percent, note)
-           VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8, $9, $10, $11, $12, $13)""",
+               tolerance_percent, note, awaiting_officer)
+           VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8, $9, $10, $11, $12, $13, $14)""",
         event.plan_id,
         event.revision,
         meta.country_office,
@@ -121,6 +121,7 @@ async def on_budget_reviewed(
         event.currency,
         event.tolerance_percent,
         event.note,
+        event.awaiting_officer,
     )
 
 

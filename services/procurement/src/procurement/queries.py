@@ -54,19 +54,24 @@ async def kits(db: asyncpg.Pool, office: str, trade: str | None = None) -> list[
     return [_row(r, "items", "returnee_reviews") for r in records]
 
 
-_REVIEW_COLUMNS = """plan_id, revision, review_id, reviewed_on, reviewer, lines, flagged_lines,
-    submitted_total, reviewed_total, currency, tolerance_percent, note"""
+_REVIEW_COLUMNS = """plan_id, revision, review_id, reviewed_on, reviewer, awaiting_officer,
+    lines, flagged_lines, submitted_total, reviewed_total, currency, tolerance_percent, note"""
 
 
-async def latest_reviews(db: asyncpg.Pool, office: str, flagged_only: bool) -> list[Row]:
+async def latest_reviews(
+    db: asyncpg.Pool, office: str, flagged_only: bool, awaiting_officer: bool | None = None
+) -> list[Row]:
+    """Each plan's latest revision; `awaiting_officer=True` is the officers' queue."""
     records = await db.fetch(
         f"""SELECT * FROM (
                 SELECT DISTINCT ON (plan_id) {_REVIEW_COLUMNS} FROM budget_reviews
                 WHERE country_office = $1 ORDER BY plan_id, revision DESC) latest
-            WHERE NOT $2 OR flagged_lines > 0
+            WHERE (NOT $2 OR flagged_lines > 0)
+              AND ($3::boolean IS NULL OR awaiting_officer = $3)
             ORDER BY reviewed_on DESC, plan_id""",
         office,
         flagged_only,
+        awaiting_officer,
     )
     return [_row(r, "lines") for r in records]
 

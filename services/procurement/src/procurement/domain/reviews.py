@@ -2,6 +2,9 @@
 
 In the field, budgets reviewed only after approval caused disbursement problems: the review
 runs as soon as a plan is submitted, and an officer may revise it until the committee decides.
+Procurement reviews specifications and budget before the committee decides: the automatic
+review settles a line priced above the catalogue, but not one the catalogue cannot price or
+that says nothing of what is to be bought, so such a review waits for an officer's revision.
 """
 
 from dataclasses import dataclass, replace
@@ -19,6 +22,9 @@ from reintegration_contracts.events.procurement import (
 from reintegration_sdk.errors import InvalidField, NotFound, RuleViolation
 
 AUTOMATIC_REVIEWER = "automatic"
+# Flags only an officer can settle: no catalogue price to bring the line to, or no
+# specification to check the price against.
+NEEDS_OFFICER = frozenset({ReviewFlag.NOT_IN_CATALOGUE, ReviewFlag.MISSING_SPECIFICATION})
 _REVIEW_IDS = UUID("6f1c7a52-94a4-4f44-9a49-0c3f0b5f8e21")
 
 
@@ -123,19 +129,26 @@ def _reviewed(
         _overridden(review_line(line, command.catalogue, currency), (overrides or {}).get(n))
         for n, line in enumerate(lines, start=1)
     ]
+    revision_by = command if isinstance(command, ReviseReview) else None
     return BudgetReviewed(
         review_id=review_id_for(plan_id),
         plan_id=plan_id,
         revision=revision,
         reviewed_on=command.reviewed_on,
-        reviewer=command.reviewer if isinstance(command, ReviseReview) else AUTOMATIC_REVIEWER,
+        reviewer=revision_by.reviewer if revision_by else AUTOMATIC_REVIEWER,
         lines=checked,
         submitted_total=sum(line.quantity * line.submitted_unit_cost for line in checked),
         reviewed_total=sum(line.quantity * line.reviewed_unit_cost for line in checked),
         currency=currency,
         tolerance_percent=command.catalogue.tolerance_percent,
-        note=command.note if isinstance(command, ReviseReview) else None,
+        note=revision_by.note if revision_by else None,
+        # An officer's revision is complete: the officer has looked at every line.
+        awaiting_officer=revision_by is None and any(_needs_officer(line) for line in checked),
     )
+
+
+def _needs_officer(line: ReviewedLine) -> bool:
+    return any(flag in NEEDS_OFFICER for flag in line.flags)
 
 
 def review_line(line: SubmittedLine, catalogue: PriceCatalogue, currency: str) -> ReviewedLine:
