@@ -11,7 +11,7 @@ RUN := $(UV) run --frozen
 WITH_ENV := set -a; [ -f .env ] && source .env; set +a;
 
 .PHONY: help install up down status logs lint typecheck schemas test unit integration e2e \
-        browser bench demo browsers clean
+        browser bench demo browsers clean services services-status
 
 help: ## Show this help
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -25,7 +25,8 @@ install: ## Install uv (from PyPI) if missing, then every workspace package and 
 up: ## Start Kafka (KRaft) and PostgreSQL as local processes; writes .env
 	$(STACK) up
 
-down: ## Stop the local stack (data kept; `python3 deploy/local/stack.py down --purge` deletes it)
+down: ## Stop the services, then the local stack (data kept; `stack.py down --purge` deletes it)
+	$(PYTHON) deploy/local/services.py stop
 	$(STACK) down
 
 status: ## Is the local stack running?
@@ -33,6 +34,12 @@ status: ## Is the local stack running?
 
 logs: ## Tail the local stack's logs
 	$(STACK) logs --follow
+
+services: install up ## Start the five services in the background (ports 8101-8105)
+	$(PYTHON) deploy/local/services.py start
+
+services-status: ## Are the five services running and ready?
+	$(PYTHON) deploy/local/services.py status
 
 schemas: install ## Regenerate contracts/schemas and the AsyncAPI document after a contract change
 	$(RUN) python -m reintegration_contracts.schemas write
