@@ -1,6 +1,6 @@
 """Object mothers for procurement's tests: upstream events and requests with sensible defaults."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -28,7 +28,12 @@ def officer(office: str) -> dict[str, str]:
     return auth_headers([Role.PROCUREMENT_OFFICER], [office], subject="officer-1")
 
 
-def plan_submitted(plan_id: UUID, *lines: BudgetLine, trade: str = "tailoring") -> PlanSubmitted:
+def plan_submitted(
+    plan_id: UUID,
+    *lines: BudgetLine,
+    trade: str = "tailoring",
+    submitted_on: date | None = None,
+) -> PlanSubmitted:
     return PlanSubmitted(
         plan_id=plan_id,
         kind=PlanKind.INDIVIDUAL,
@@ -39,7 +44,7 @@ def plan_submitted(plan_id: UUID, *lines: BudgetLine, trade: str = "tailoring") 
         locality=LOCALITY,
         budget_lines=list(lines or (SEWING_MACHINE, FABRIC)),
         currency="XOF",
-        submitted_on=TODAY - timedelta(days=20),
+        submitted_on=submitted_on or TODAY - timedelta(days=20),
     )
 
 

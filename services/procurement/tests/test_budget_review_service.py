@@ -2,12 +2,14 @@
 
 import csv
 import io
+from datetime import date, timedelta
 from uuid import uuid4
 
 import pytest
 from procurement_builders import (
     FABRIC,
     SEWING_MACHINE,
+    TODAY,
     officer,
     plan_approved,
     plan_submitted,
@@ -197,3 +199,36 @@ async def test_officers_see_the_reviews_waiting_for_them(procurement) -> None:
     assert await listed("?awaiting_officer=true") == []
     history = await client.get(procurement.url(f"/budget-reviews/{waiting}"), headers=headers)
     assert [r["awaiting_officer"] for r in history.json()] == [True, False]
+
+
+async def test_a_past_plan_is_reviewed_on_the_day_it_was_submitted(procurement) -> None:
+    client, office, headers = procurement.client, procurement.office, officer(procurement.office)
+    plan_id = uuid4()
+    # An office entering its past programme: the plan was submitted in 2018, processed today.
+    submitted = plan_submitted(plan_id, submitted_on=date(2018, 3, 12))
+    await publish(
+        procurement.infrastructure, [upstream_event(submitted, office, f"plan-{plan_id}")]
+    )
+
+    async def reviewed() -> list[dict]:
+        answer = await client.get(procurement.url(f"/budget-reviews/{plan_id}"), headers=headers)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    [review] = await eventually(reviewed)
+    assert (review["reviewer"], review["reviewed_on"]) == ("automatic", "2018-03-12")
+
+    url = procurement.url(f"/budget-reviews/{plan_id}/revisions")
+    for reviewed_on, reason in [
+        ("2018-03-11", "is before revision 1 of 2018-03-12"),
+        ((TODAY + timedelta(days=1)).isoformat(), "is in the future"),
+    ]:
+        refused = await client.post(url, json={"reviewed_on": reviewed_on}, headers=headers)
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["fields"] == [{"field": "reviewed_on", "reason": reason}]
+    # The officer's revision of that time is dated when the officer looked at the lines.
+    revised = await client.post(url, json={"reviewed_on": "2018-03-20"}, headers=headers)
+    assert revised.status_code == 201, revised.text
+    assert (revised.json()["revision"], revised.json()["reviewed_on"]) == (2, "2018-03-20")
+    today = await client.post(url, json={"adjustments": []}, headers=headers)
+    assert (today.json()["revision"], today.json()["reviewed_on"]) == (3, TODAY.isoformat())

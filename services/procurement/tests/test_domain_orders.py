@@ -58,12 +58,12 @@ PRICES = fold(
 )
 
 
-def order_certified(certification=CERTIFIED, kit=TAILORING_KIT, prices=PRICES):
-    return OrderForCertifiedTrade(RETURNEE, "tailoring", certification, kit, prices, ORDERED_ON)
+def order_certified(certification=CERTIFIED, kit=TAILORING_KIT, prices=PRICES, on=ORDERED_ON):
+    return OrderForCertifiedTrade(RETURNEE, "tailoring", certification, kit, prices, on, TODAY)
 
 
 def plan_ordered():
-    return decide_order(KitOrder(), OrderForApprovedPlan(APPROVED, ORDERED_ON))
+    return decide_order(KitOrder(), OrderForApprovedPlan(APPROVED))
 
 
 def deliver(
@@ -89,12 +89,13 @@ def test_an_approved_plan_orders_its_approved_budget() -> None:
         "tailoring",
     )
     assert ordered.total == 90_000 + 10 * 1_500
-    assert (ordered.ordered_on, ordered.authorised_on) == (ORDERED_ON, APPROVED_ON)
+    # Ordering is automatic on approval: the order carries the approval's date, not today's.
+    assert (ordered.ordered_on, ordered.authorised_on) == (APPROVED_ON, APPROVED_ON)
 
 
 def test_a_replayed_approval_orders_nothing_twice() -> None:
     state = fold(evolve_order, KitOrder(), plan_ordered())
-    assert decide_order(state, OrderForApprovedPlan(APPROVED, TODAY)) == []
+    assert decide_order(state, OrderForApprovedPlan(APPROVED)) == []
 
 
 def test_a_certified_trade_orders_the_current_kit_at_catalogue_prices() -> None:
@@ -103,6 +104,36 @@ def test_a_certified_trade_orders_the_current_kit_at_catalogue_prices() -> None:
     assert (ordered.basis, ordered.certification_trade) == (OrderBasis.CERTIFIED_TRADE, "tailoring")
     assert ordered.beneficiary_ids == [RETURNEE]
     assert (ordered.total, ordered.currency, ordered.kit_version) == (85_000, "XOF", 2)
+    assert (ordered.ordered_on, ordered.authorised_on) == (ORDERED_ON, APPROVED_ON)
+
+
+@pytest.mark.parametrize(
+    "on",
+    [
+        pytest.param(CERTIFIED.certified_on, id="the day of the certification"),
+        pytest.param(TODAY, id="today"),
+    ],
+)
+def test_a_certified_kit_is_ordered_on_the_day_the_officer_says(on) -> None:
+    [ordered] = decide_order(KitOrder(), order_certified(on=on))
+    assert ordered.ordered_on == on
+
+
+@pytest.mark.parametrize(
+    ("on", "reason"),
+    [
+        pytest.param(date(2024, 4, 2), "is in the future", id="in the future"),
+        pytest.param(
+            date(2024, 2, 29),
+            "is before the certification of 2024-03-01",
+            id="before the certification",
+        ),
+    ],
+)
+def test_a_certified_kit_order_date_is_refused_out_of_order(on, reason) -> None:
+    with pytest.raises(InvalidField) as refused:
+        decide_order(KitOrder(), order_certified(on=on))
+    assert (refused.value.field, refused.value.reason) == ("ordered_on", reason)
 
 
 @pytest.mark.parametrize(
@@ -175,7 +206,7 @@ def test_delivery_refusals(given, command, rule) -> None:
             deliver(acknowledged=False), "acknowledged_by_beneficiary", id="unacknowledged"
         ),
         pytest.param(deliver(on=date(2024, 4, 2)), "delivered_on", id="in the future"),
-        pytest.param(deliver(on=date(2024, 3, 1)), "delivered_on", id="before the order"),
+        pytest.param(deliver(on=date(2024, 2, 29)), "delivered_on", id="before the order"),
         pytest.param(
             deliver(DeliveredItem(item="iron", quantity=1, value=1)), "items.0.item", id="off order"
         ),

@@ -29,7 +29,9 @@ from reintegration_sdk.errors import InvalidField, NotFound, RuleViolation
 pytestmark = pytest.mark.unit
 
 PLAN = UUID("7d0c3c55-46c1-4a0e-9d9e-1f5a8c0e2b11")
+SUBMITTED_ON = date(2018, 3, 12)  # a past programme entered later: not the day it is processed
 ON = date(2024, 5, 10)
+TODAY = date(2024, 5, 14)
 ABOVE = ReviewFlag.ABOVE_CATALOGUE_PRICE
 NO_SPEC = ReviewFlag.MISSING_SPECIFICATION
 UNKNOWN = ReviewFlag.NOT_IN_CATALOGUE
@@ -101,13 +103,15 @@ def test_a_catalogue_in_another_currency_cannot_judge_the_line() -> None:
 
 
 def automatic(*lines: SubmittedLine, prices: PriceCatalogue | None = None):
-    return ReviewSubmittedPlan(PLAN, tuple(lines), "XOF", prices or catalogue(), ON)
+    return ReviewSubmittedPlan(PLAN, tuple(lines), "XOF", prices or catalogue(), SUBMITTED_ON)
 
 
 def test_the_automatic_review_carries_both_budgets_and_the_reasons() -> None:
     [reviewed] = decide_review(BudgetReview(), automatic(line(120_000), line(5_000, item="iron")))
     assert reviewed.review_id == review_id_for(PLAN)
     assert (reviewed.revision, reviewed.reviewer) == (1, AUTOMATIC_REVIEWER)
+    # The review runs as the plan is submitted, whenever this service gets to process it.
+    assert reviewed.reviewed_on == SUBMITTED_ON
     assert reviewed.submitted_total == 2 * 120_000 + 2 * 5_000
     assert reviewed.reviewed_total == 2 * 90_000 + 2 * 5_000
     assert reviewed.tolerance_percent == 10
@@ -132,7 +136,7 @@ def test_the_automatic_review_waits_for_an_officer_on_lines_it_cannot_settle(
 
 
 def test_a_catalogue_price_in_another_currency_leaves_the_review_waiting() -> None:
-    command = ReviewSubmittedPlan(PLAN, (line(500),), "EUR", catalogue(), ON)
+    command = ReviewSubmittedPlan(PLAN, (line(500),), "EUR", catalogue(), SUBMITTED_ON)
     [reviewed] = decide_review(BudgetReview(), command)
     assert reviewed.awaiting_officer
 
@@ -141,8 +145,20 @@ def reviewed_history(*lines: SubmittedLine) -> list:
     return decide_review(BudgetReview(), automatic(*(lines or (line(120_000, spec=None),))))
 
 
-def revise(*adjustments: LineAdjustment, decided: bool = False, prices=None) -> ReviseReview:
-    return ReviseReview(PLAN, adjustments, prices or catalogue(), ON, "officer-7", decided, "ok")
+def revise(
+    *adjustments: LineAdjustment, decided: bool = False, prices=None, on: date = ON
+) -> ReviseReview:
+    return ReviseReview(
+        PLAN, adjustments, prices or catalogue(), on, "officer-7", decided, TODAY, "ok"
+    )
+
+
+def revised_history(*revision_dates: date) -> list:
+    """The automatic review, then one officer revision per date."""
+    history = reviewed_history()
+    for on in revision_dates:
+        history += decide_review(fold(evolve_review, BudgetReview(), history), revise(on=on))
+    return history
 
 
 def test_a_replayed_submission_is_not_reviewed_twice() -> None:
@@ -154,6 +170,7 @@ def test_an_officer_revision_overrides_a_line_and_keeps_its_flags() -> None:
     review = fold(evolve_review, BudgetReview(), reviewed_history())
     [revised] = decide_review(review, revise(LineAdjustment(1, "supplier quote", 95_000)))
     assert (revised.revision, revised.reviewer, revised.note) == (2, "officer-7", "ok")
+    assert revised.reviewed_on == ON
     assert revised.lines[0].reviewed_unit_cost == 95_000
     assert revised.lines[0].flags == [ABOVE, NO_SPEC]
     assert "officer: supplier quote" in (revised.lines[0].reason or "")
@@ -222,3 +239,40 @@ def test_revision_refusals(history, command, error, rule) -> None:
     with pytest.raises(error) as refused:
         decide_review(review, command)
     assert getattr(refused.value, "rule", None) == rule
+
+
+@pytest.mark.parametrize(
+    ("revision_dates", "on"),
+    [
+        pytest.param((), SUBMITTED_ON, id="the day the plan was submitted"),
+        pytest.param((), date(2018, 6, 1), id="an officer entering a past revision"),
+        pytest.param((ON,), ON, id="twice the same day"),
+        pytest.param((date(2018, 6, 1),), TODAY, id="today, the default"),
+    ],
+)
+def test_a_revision_is_dated_the_day_the_officer_reviewed_the_lines(revision_dates, on) -> None:
+    review = fold(evolve_review, BudgetReview(), revised_history(*revision_dates))
+    [revised] = decide_review(review, revise(on=on))
+    assert (revised.revision, revised.reviewed_on) == (len(revision_dates) + 2, on)
+
+
+@pytest.mark.parametrize(
+    ("revision_dates", "on", "reason"),
+    [
+        pytest.param((), date(2024, 5, 15), "is in the future", id="in the future"),
+        pytest.param(
+            (), date(2018, 3, 11), "is before revision 1 of 2018-03-12", id="before the submission"
+        ),
+        pytest.param(
+            (date(2018, 6, 1), ON),
+            date(2024, 5, 9),
+            "is before revision 3 of 2024-05-10",
+            id="before the previous officer revision",
+        ),
+    ],
+)
+def test_a_revision_date_is_refused_out_of_order(revision_dates, on, reason) -> None:
+    review = fold(evolve_review, BudgetReview(), revised_history(*revision_dates))
+    with pytest.raises(InvalidField) as refused:
+        decide_review(review, revise(on=on))
+    assert (refused.value.field, refused.value.reason) == ("reviewed_on", reason)

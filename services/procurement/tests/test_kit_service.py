@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import timedelta
 from uuid import uuid4
 
 import pytest
@@ -56,6 +57,8 @@ async def test_a_replayed_plan_approved_orders_nothing_twice(procurement) -> Non
     await eventually(both_approvals_applied)
     [order] = await orders_of(procurement, plan_id=str(plan_id))
     assert (order["basis"], order["total"]) == ("approved_plan", 135_000)
+    # Ordered on approval: the approval's date, not the day the approval reached procurement.
+    assert order["ordered_on"] == approval.approved_on.isoformat()
 
     def orders_of_the_plan(events: list[EventEnvelope]) -> list[EventEnvelope]:
         return [e for e in events if e.subject == f"kit-order-plan-{plan_id}"]
@@ -200,9 +203,21 @@ async def test_a_certified_trade_gets_its_individual_kit_once(procurement) -> No
 
     await eventually(certified)
     order_url = procurement.url(f"/certifications/{returnee}/tailoring/kit-order")
-    ordered = await client.post(order_url, headers=headers)
+    certified_on = skill_certified(returnee).certified_on
+    for body, field in [
+        ({"ordered_on": (certified_on - timedelta(days=1)).isoformat()}, "ordered_on"),
+        ({"ordered_on": (TODAY + timedelta(days=1)).isoformat()}, "ordered_on"),
+        ({"ordered": TODAY.isoformat()}, "body.ordered"),
+    ]:
+        refused = await client.post(order_url, json=body, headers=headers)
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["fields"][0]["field"] == field
+    ordered = await client.post(
+        order_url, json={"ordered_on": certified_on.isoformat()}, headers=headers
+    )
     assert ordered.status_code == 201, ordered.text
     assert (ordered.json()["total"], ordered.json()["kit_version"]) == (95_000, 1)
+    assert ordered.json()["ordered_on"] == certified_on.isoformat()
     twice = await client.post(order_url, headers=headers)
     assert (twice.status_code, twice.json()["rule"]) == (409, "kit_already_ordered")
 

@@ -54,6 +54,15 @@ class LineAdjustmentIn(_Body):
 class RevisionIn(_Body):
     adjustments: list[LineAdjustmentIn] = Field(default_factory=list, max_length=500)
     note: str | None = Field(default=None, max_length=500)
+    reviewed_on: date | None = Field(
+        default=None, description="The day the officer reviewed the lines; default today"
+    )
+
+
+class KitOrderIn(_Body):
+    ordered_on: date | None = Field(
+        default=None, description="The day the kit was ordered; default today"
+    )
 
 
 class DeliveredItemIn(_Body):

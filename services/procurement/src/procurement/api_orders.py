@@ -15,7 +15,7 @@ from procurement.access import (
     Reader,
     TradePath,
 )
-from procurement.api_models import DeliveryIn
+from procurement.api_models import DeliveryIn, KitOrderIn
 from procurement.domain.orders import Handover
 from procurement.export import Format, csv_response
 from reintegration_contracts.events.procurement import DeliveredItem
@@ -55,11 +55,14 @@ async def order_certified_kit(
     country_office: Office,
     principal: Officer,
     runtime: RuntimeDep,
+    body: KitOrderIn | None = None,
 ) -> dict[str, Any]:
-    """Order the individual vocational kit of a certified trade, from the current kit."""
+    """Order the individual vocational kit of a certified trade, from the current kit; dated
+    today unless `ordered_on` says otherwise. The body is optional."""
+    ordered_on = body.ordered_on if body else None
     async with runtime.transaction() as db:
         [ordered] = await handlers.order_for_certified_trade(
-            db, returnee_id, trade, runtime.context(principal, country_office)
+            db, returnee_id, trade, ordered_on, runtime.context(principal, country_office)
         )
     return ordered.model_dump(mode="json")
 

@@ -69,13 +69,19 @@ async def revise_review(
     principal: Officer,
     runtime: RuntimeDep,
 ) -> dict[str, Any]:
-    """An officer's revision: line overrides with reasons, against today's catalogue."""
+    """An officer's revision: line overrides with reasons, against today's catalogue, dated
+    the day the officer reviewed the lines (today unless `reviewed_on` says otherwise)."""
     adjustments = tuple(
         LineAdjustment(a.line, a.reason, a.reviewed_unit_cost, a.specification)
         for a in body.adjustments
     )
     async with runtime.transaction() as db:
         [revised] = await handlers.revise_review(
-            db, plan_id, adjustments, body.note, runtime.context(principal, country_office)
+            db,
+            plan_id,
+            adjustments,
+            body.note,
+            body.reviewed_on,
+            runtime.context(principal, country_office),
         )
     return revised.model_dump(mode="json")

@@ -93,7 +93,7 @@ async def review_submitted_plan(
         for line in plan.budget_lines
     )
     catalogue = await catalogue_of(db, context.country_office)
-    command = ReviewSubmittedPlan(plan.plan_id, lines, plan.currency, catalogue, today())
+    command = ReviewSubmittedPlan(plan.plan_id, lines, plan.currency, catalogue, plan.submitted_on)
     return await _execute(db, budget_review, streams.budget_review(plan.plan_id), command, context)
 
 
@@ -102,12 +102,23 @@ async def revise_review(
     plan_id: UUID,
     adjustments: tuple[LineAdjustment, ...],
     note: str | None,
+    reviewed_on: date | None,
     context: EventContext,
 ) -> Sequence[BudgetReviewed]:
     status = await facts.plan_status(db, plan_id, context.country_office)
     catalogue = await catalogue_of(db, context.country_office)
     decided = status in ("approved", "rejected")
-    command = ReviseReview(plan_id, adjustments, catalogue, today(), context.actor, decided, note)
+    now = today()
+    command = ReviseReview(
+        plan_id,
+        adjustments,
+        catalogue,
+        reviewed_on=reviewed_on or now,
+        reviewer=context.actor,
+        plan_decided=decided,
+        today=now,
+        note=note,
+    )
     return await _execute(db, budget_review, streams.budget_review(plan_id), command, context)
 
 
@@ -122,19 +133,24 @@ async def order_for_approved_plan(
         tuple(approval.approved_budget),
         approval.currency,
     )
-    command = OrderForApprovedPlan(plan, today())
+    command = OrderForApprovedPlan(plan)
     return await _execute(db, kit_order, streams.plan_kit_order(plan.plan_id), command, context)
 
 
 async def order_for_certified_trade(
-    db: asyncpg.Connection, returnee_id: UUID, trade: str, context: EventContext
+    db: asyncpg.Connection,
+    returnee_id: UUID,
+    trade: str,
+    ordered_on: date | None,
+    context: EventContext,
 ) -> Sequence[OrderEvent]:
     office = context.country_office
     certification = await facts.certification(db, returnee_id, trade, office)
     kit, _ = await _load(db, trade_kit, streams.trade_kit(office, trade), office)
     catalogue = await catalogue_of(db, office)
+    now = today()
     command = OrderForCertifiedTrade(
-        returnee_id, trade, certification, kit.current, catalogue, today()
+        returnee_id, trade, certification, kit.current, catalogue, ordered_on or now, now
     )
     stream = streams.certified_kit_order(returnee_id, trade)
     return await _execute(db, kit_order, stream, command, context)

@@ -1,7 +1,10 @@
 """Purchase and delivery of kits: only for an approved plan or a certified trade, and once.
 
 In the field, kits bought without checking skills went unused: an individual vocational kit
-is ordered only for a trade the returnee was certified in.
+is ordered only for a trade the returnee was certified in. Ordering is automatic on approval,
+so an approved plan's order is dated the day of the approval, not the day this service happened
+to process it: a replay, a late consumer or an office entering its past programme gives the
+same dates, and a kit delivered after the approval is never "before the order".
 """
 
 from collections import Counter
@@ -60,7 +63,6 @@ class Certification:
 @dataclass(frozen=True)
 class OrderForApprovedPlan:
     plan: ApprovedPlan
-    ordered_on: date
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class OrderForCertifiedTrade:
     kit: KitDefined | None
     catalogue: PriceCatalogue
     ordered_on: date
+    today: date
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,7 @@ def _plan_order(command: OrderForApprovedPlan) -> KitOrdered:
         lines=lines,
         total=_total(lines),
         currency=plan.currency,
-        ordered_on=command.ordered_on,
+        ordered_on=plan.approved_on,
         authorised_on=plan.approved_on,
     )
 
@@ -134,6 +137,12 @@ def _certified_order(state: KitOrder, command: OrderForCertifiedTrade) -> KitOrd
         raise RuleViolation("kit_already_ordered", "this certification's kit is already ordered")
     if command.kit is None:
         raise RuleViolation("no_kit_for_trade", f"no kit is defined for {command.trade} yet")
+    if command.ordered_on > command.today:
+        raise InvalidField("ordered_on", "is in the future")
+    if command.ordered_on < certification.certified_on:
+        raise InvalidField(
+            "ordered_on", f"is before the certification of {certification.certified_on}"
+        )
     priced = [(i, command.catalogue.price_of(i.item)) for i in command.kit.items]
     unpriced = [i.item for i, price in priced if price is None]
     if unpriced:

@@ -2,6 +2,9 @@
 
 In the field, budgets reviewed only after approval caused disbursement problems: the review
 runs as soon as a plan is submitted, and an officer may revise it until the committee decides.
+So the automatic review is dated the day the plan was submitted, not the day this service
+happened to process it: a replay, a late consumer or an office entering its past programme
+gives the same dates, and a committee session held after the submission follows the review.
 Procurement reviews specifications and budget before the committee decides: the automatic
 review settles a line priced above the catalogue, but not one the catalogue cannot price or
 that says nothing of what is to be bought, so such a review waits for an officer's revision.
@@ -59,7 +62,7 @@ class ReviewSubmittedPlan:
     lines: tuple[SubmittedLine, ...]
     currency: str
     catalogue: PriceCatalogue
-    reviewed_on: date
+    submitted_on: date
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ class ReviseReview:
     reviewed_on: date
     reviewer: str
     plan_decided: bool
+    today: date
     note: str | None = None
 
 
@@ -99,6 +103,13 @@ def _revised(review: BudgetReview, command: ReviseReview) -> BudgetReviewed:
         raise RuleViolation(
             "plan_already_decided",
             "the committee has decided this plan; its budget review can no longer change",
+        )
+    if command.reviewed_on > command.today:
+        raise InvalidField("reviewed_on", "is in the future")
+    if command.reviewed_on < review.latest.reviewed_on:
+        raise InvalidField(
+            "reviewed_on",
+            f"is before revision {review.revision} of {review.latest.reviewed_on}",
         )
     lines = list(review.lines)
     overrides: dict[int, LineAdjustment] = {}
@@ -129,12 +140,17 @@ def _reviewed(
         _overridden(review_line(line, command.catalogue, currency), (overrides or {}).get(n))
         for n, line in enumerate(lines, start=1)
     ]
-    revision_by = command if isinstance(command, ReviseReview) else None
+    if isinstance(command, ReviseReview):
+        revision_by: ReviseReview | None = command
+        reviewed_on = command.reviewed_on
+    else:
+        # The automatic review runs as the plan is submitted: it carries the submission's date.
+        revision_by, reviewed_on = None, command.submitted_on
     return BudgetReviewed(
         review_id=review_id_for(plan_id),
         plan_id=plan_id,
         revision=revision,
-        reviewed_on=command.reviewed_on,
+        reviewed_on=reviewed_on,
         reviewer=revision_by.reviewer if revision_by else AUTOMATIC_REVIEWER,
         lines=checked,
         submitted_total=sum(line.quantity * line.submitted_unit_cost for line in checked),
