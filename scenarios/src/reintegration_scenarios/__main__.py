@@ -1,0 +1,5 @@
+import sys
+
+from reintegration_scenarios.cli import main
+
+sys.exit(main())

@@ -1,0 +1,256 @@
+"""A programme described in YAML: who arrives, what each step does, and what it should yield.
+
+The file says what an office would plan and observe (arrivals, counselling, training, business
+plans and their fate, committees, kits, follow-ups); `script.build` turns it into dated actions
+with a seed, so the same file always gives the same programme.
+"""
+
+import itertools
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Self
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from reintegration_contracts.events.committee import CommitteeMember
+from reintegration_contracts.events.intake import ConsentPurpose, ExpertPresence, PartnerCategory
+from reintegration_contracts.types import Locality, ReturnType, Slug, Trade, Vulnerability
+
+BUNDLED = Path(__file__).parent / "bundled"
+
+Share = Annotated[float, Field(ge=0, le=1)]
+Days = Annotated[tuple[int, int], Field(description="Inclusive range of days, drawn uniformly")]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Period(_Section):
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.end <= self.start:
+            raise ValueError("period.end must be after period.start")
+        return self
+
+
+class Place(_Section):
+    region: str
+    commune: str
+    weight: int = Field(default=1, ge=1, description="Relative share of arrivals")
+
+    @property
+    def locality(self) -> Locality:
+        return Locality(region=self.region, commune=self.commune)
+
+
+class Arrivals(_Section):
+    returnees: int = Field(ge=1, le=100_000)
+    within_days_before_end: int = Field(
+        default=120, ge=0, description="Nobody arrives in the last days of the period"
+    )
+    female_share: Share = 0.2
+    age: tuple[int, int] = Field(default=(18, 45), description="Age in years at arrival")
+    return_types: dict[ReturnType, int] = Field(
+        default_factory=lambda: {ReturnType.ASSISTED_VOLUNTARY: 1}
+    )
+    vulnerabilities: dict[Vulnerability, Share] = Field(default_factory=dict)
+    household_size: tuple[int, int] = (1, 8)
+    declared_trade_share: Share = 0.3
+
+
+class Counselling(_Section):
+    no_show: int = Field(default=0, ge=0, description="Returnees who never attend counselling")
+    days_after_arrival: Days = (20, 40)
+    session_size: int = Field(default=20, ge=1, le=200)
+    experts: list[ExpertPresence] = Field(min_length=1)
+    local_authorities_present: int = 1
+    civil_society_present: int = 1
+    consents: list[tuple[ConsentPurpose, PartnerCategory]] = Field(default_factory=list)
+
+
+class Entrepreneurship(_Section):
+    participants: int = Field(ge=0)
+    failing: int = Field(default=0, ge=0, description="Attend too few days to pass")
+    cohort_size: int = Field(default=25, ge=1, le=500)
+    days_after_counselling: Days = (7, 30)
+
+
+class Vocational(_Section):
+    participants: int = Field(default=0, ge=0)
+    failing: int = Field(default=0, ge=0, description="Score under the pass mark")
+    trades: list[Trade] = Field(default_factory=list)
+    cohort_size: int = Field(default=12, ge=1, le=500)
+    duration_days: int = Field(default=20, ge=1, le=365)
+    days_after_counselling: Days = (14, 45)
+
+
+class Centre(_Section):
+    name: str
+    city: str
+    trades: list[Trade] = Field(min_length=1)
+    capacity: int = Field(ge=1)
+
+
+class Training(_Section):
+    daily_allowance: int = Field(gt=0)
+    entrepreneurship: Entrepreneurship
+    vocational: Vocational = Field(default_factory=lambda: Vocational())
+    centres: list[Centre] = Field(default_factory=list)
+
+
+class Stage(_Section):
+    plans: int = Field(ge=0)
+    beneficiaries: int = Field(ge=0)
+
+
+class PlanStages(_Section):
+    """Counts the office reported: every plan submitted, those whose budget procurement
+    reviewed, and those the committee approved (each stage a subset of the one before)."""
+
+    submitted: Stage
+    reviewed: Stage
+    approved: Stage
+
+    @model_validator(mode="after")
+    def _nested(self) -> Self:
+        outer = (self.submitted, self.reviewed, self.approved)
+        for bigger, smaller in itertools.pairwise(outer):
+            if smaller.plans > bigger.plans or smaller.beneficiaries > bigger.beneficiaries:
+                raise ValueError("each plan stage is a subset of the one before")
+            if bigger.beneficiaries - smaller.beneficiaries < bigger.plans - smaller.plans:
+                raise ValueError("every plan has at least one beneficiary")
+        for stage in outer:
+            if stage.beneficiaries < stage.plans:
+                raise ValueError("every plan has at least one beneficiary")
+        return self
+
+
+class BudgetItem(_Section):
+    item: str
+    quantity: int = Field(ge=1)
+    specification: str
+
+
+class TradePlan(_Section):
+    sector: Slug
+    activity: str
+    budget: list[BudgetItem] = Field(min_length=1)
+    per_member: list[str] = Field(
+        default_factory=list, description="Items whose quantity grows with the group"
+    )
+    in_kind: str = "workspace and own tools"
+
+
+class BusinessPlans(_Section):
+    stages: PlanStages
+    max_group: int = Field(default=5, ge=2, le=50)
+    days_after_training: Days = (7, 60)
+    trades: dict[Trade, TradePlan] = Field(min_length=1)
+    # A plan whose budget names something the catalogue cannot price waits for an officer.
+    unpriced_item: BudgetItem
+    amended_share: Share = Field(default=0.0, description="Of approvals: approved as amended")
+    rejected_share: Share = Field(
+        default=1.0, description="Of reviewed plans not approved: rejected (else still waiting)"
+    )
+    rejection_reasons: list[str] = Field(min_length=1)
+    conditions: list[str] = Field(
+        default_factory=lambda: ["Site visit before the kit is handed over"]
+    )
+
+
+class CataloguePrice(_Section):
+    unit: str = "piece"
+    unit_price: int = Field(gt=0)
+    supplier: str
+
+
+class Committee(_Section):
+    plans_per_session: int = Field(default=5, ge=1, le=50)
+    days_after_review: Days = (7, 30)
+    members: list[CommitteeMember] = Field(min_length=3)
+
+
+class Kits(_Section):
+    delivery_days_after_approval: Days = (14, 60)
+
+
+class Survey(_Section):
+    answers: dict[str, str]
+    sustainable: bool = Field(description="What the programme's scoring should conclude")
+
+
+class FollowUps(_Section):
+    schedule_days: list[int] = Field(min_length=1)
+    visit_late_days: Days = (0, 10)
+    missed_share: Share = Field(default=0.0, description="Scheduled visits never made")
+    activity_running_share: Share = 0.8
+    survey_after_days: int = Field(default=200, ge=1)
+    surveys: list[Survey] = Field(min_length=1, description="Answer profiles, drawn in turn")
+    surveyed_share: Share = 1.0
+
+
+class Scenario(_Section):
+    name: str
+    country_office: str = Field(pattern=r"^[a-z]{2}$")
+    seed: int = 1
+    currency: str = Field(default="XOF", pattern=r"^[A-Z]{3}$")
+    period: Period
+    localities: list[Place] = Field(min_length=1)
+    arrivals: Arrivals
+    counselling: Counselling
+    training: Training
+    business_plans: BusinessPlans
+    catalogue: dict[str, CataloguePrice] = Field(min_length=1)
+    price_tolerance_percent: int = Field(default=10, ge=0, le=100)
+    committee: Committee
+    kits: Kits = Field(default_factory=lambda: Kits())
+    follow_ups: FollowUps
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        counselled = self.arrivals.returnees - self.counselling.no_show
+        entrepreneurs = self.training.entrepreneurship
+        vocational = self.training.vocational
+        if counselled < 0:
+            raise ValueError("counselling.no_show exceeds the arrivals")
+        if entrepreneurs.participants + vocational.participants > counselled:
+            raise ValueError("more trainees than counselled returnees")
+        passed = entrepreneurs.participants - entrepreneurs.failing
+        if self.business_plans.stages.submitted.beneficiaries > passed:
+            raise ValueError(
+                f"{self.business_plans.stages.submitted.beneficiaries} plan beneficiaries, but "
+                f"only {passed} pass the entrepreneurship training"
+            )
+        if vocational.participants and not vocational.trades:
+            raise ValueError("training.vocational.trades is empty")
+        taught = {t for centre in self.training.centres for t in centre.trades}
+        missing = set(vocational.trades) - taught if vocational.participants else set()
+        if missing:
+            raise ValueError(f"no training centre teaches {sorted(missing)}")
+        plan_items = {b.item for plan in self.business_plans.trades.values() for b in plan.budget}
+        unpriced = plan_items - set(self.catalogue)
+        if unpriced:
+            raise ValueError(f"the catalogue does not price {sorted(unpriced)}")
+        if self.business_plans.unpriced_item.item in self.catalogue:
+            raise ValueError("business_plans.unpriced_item must not be in the catalogue")
+        return self
+
+
+def load(name_or_path: str | Path) -> Scenario:
+    """A bundled scenario by name (`burkina-faso`) or any YAML file by path."""
+    path = Path(name_or_path)
+    if not path.exists():
+        path = BUNDLED / f"{name_or_path}.yaml"
+    if not path.exists():
+        known = ", ".join(sorted(p.stem for p in BUNDLED.glob("*.yaml")))
+        raise FileNotFoundError(f"no scenario {name_or_path!r} (bundled: {known})")
+    return Scenario.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def bundled() -> list[str]:
+    return sorted(p.stem for p in BUNDLED.glob("*.yaml"))
