@@ -47,6 +47,28 @@ def random_office() -> str:
     return _unused_offices.pop()
 
 
+async def untouched_office(infrastructure: Infrastructure) -> str:
+    """An office no test of this session has used and with no topic on the broker yet.
+
+    For tests that compare whole read models (end to end, rebuilds): on a long-lived stack an
+    office another run used still has that run's events on its topics.
+    """
+    client = AIOKafkaConsumer(bootstrap_servers=infrastructure.kafka_bootstrap_servers)
+    await client.start()
+    try:
+        used = {topic.split(".")[1] for topic in await client.topics() if topic.count(".") >= 2}
+    finally:
+        await client.stop()
+    while _unused_offices:
+        office = _unused_offices.pop()
+        if office not in used:
+            return office
+    raise RuntimeError(
+        "every country office already has topics on this broker; start from a fresh stack "
+        "(python3 deploy/local/stack.py down --purge && make up)"
+    )
+
+
 def service_settings_for(
     infrastructure: Infrastructure, database_url: str, offices: Sequence[str], **overrides: Any
 ) -> ServiceSettings:
