@@ -74,8 +74,9 @@ test: install lint typecheck up browsers ## Everything CI runs: lint, types, eve
 bench: install up ## Benchmarks; prints tables and writes bench/results/*.json
 	$(WITH_ENV) $(RUN) python -m bench
 
-demo: install up ## Run the whole platform with a realistic programme (coming with the end-to-end issue)
-	@echo "make demo is coming with the end-to-end issue; the stack is up (see .env)."
+demo: install up ## Run the platform: five services, the Burkina Faso programme, the dashboard
+	$(PYTHON) deploy/local/services.py start --offices bf
+	$(WITH_ENV) $(RUN) python -m reintegration_scenarios demo
 
 clean: ## Remove caches (not the stack's data)
 	rm -rf .pytest_cache .mypy_cache .ruff_cache test-artifacts
