@@ -1,4 +1,5 @@
-"""`python -m bench`: the SDK's throughput against raw clients and the eventsourcing library."""
+"""`python -m bench`: the SDK's throughput against raw clients and the eventsourcing library,
+and the full pipeline of the five services."""
 
 import argparse
 import asyncio
@@ -17,12 +18,15 @@ from bench.append import Workload, run_append
 from bench.inbox import run_inbox
 from bench.infra import Resources, Stack
 from bench.measure import Result
+from bench.pipeline import QUICK_SIZES, SIZES, run_pipeline
 from bench.relay import run_relay
 from bench.report import render, targets, write
 from bench.sections import measure_sections
+from bench.services import unused_offices
 from reintegration_sdk.telemetry import configure_tracing
 
-PHASES = ("append", "relay", "inbox")
+SDK_PHASES = ("append", "relay", "inbox")
+PHASES = (*SDK_PHASES, "pipeline")
 DEFAULT_EVENTS = 10_000
 QUICK_EVENTS = 1_000
 RESULTS = Path(__file__).parent / "results"
@@ -38,11 +42,19 @@ KAFKA_BOOTSTRAP_SERVERS' broker and removed at the end):
           producer sending the same messages
   inbox   subscribe_inbox + Inbox.process applying a one-row handler to N published events;
           baseline: a raw aiokafka consumer (getmany) doing nothing
+  pipeline  the five services started as processes (fresh databases, unused offices, free
+          ports; stopped at the end): the Burkina Faso scenario and scaled versions played
+          over HTTP (commands/s, events/s, funnel); registrations at 100/s open loop,
+          accepted -> monitoring latency; baselines: raw Kafka round trip and GET /health at
+          the same rate; peak RSS per service. Bounded: ~6 min, ~2 min with --quick
 
 targets: append >= 70% of raw and >= 3x eventsourcing at one event per command;
-         relay >= 70% of the raw producer; consume-and-apply >= 10,000 events/s
+         relay >= 70% of the raw producer; consume-and-apply >= 10,000 events/s;
+         pipeline: p99 accepted -> monitoring < 250 ms at 100 commands/s, peak RSS < 200 MiB
+         per service, every funnel matching
 
-results: a table on stdout, bench/results/sdk-<timestamp>.json and latest-sdk.json"""
+results: tables on stdout, bench/results/sdk-<timestamp>.json and latest-sdk.json,
+         bench/results/pipeline-<timestamp>.json and latest-pipeline.json"""
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -82,6 +94,14 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         help="run only this phase (repeatable; default: all)",
     )
     parser.add_argument(
+        "--returnees",
+        type=int,
+        action="append",
+        metavar="N",
+        help="pipeline: play the scenario at N returnees (repeatable; default "
+        f"{', '.join(map(str, SIZES))}, with --quick {', '.join(map(str, QUICK_SIZES))})",
+    )
+    parser.add_argument(
         "--results-dir",
         type=Path,
         default=RESULTS,
@@ -93,16 +113,37 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         args.events = QUICK_EVENTS if args.quick else DEFAULT_EVENTS
     if args.events < 100 or args.writers < 1 or args.rounds < 1:
         parser.error("--events must be at least 100, --writers and --rounds at least 1")
+    if args.returnees is None:
+        args.returnees = list(QUICK_SIZES if args.quick else SIZES)
+    if any(not 1 <= n <= 100_000 for n in args.returnees):
+        parser.error("--returnees must be between 1 and 100,000")
     return args
 
 
 async def run(args: argparse.Namespace) -> int:
     stack = Stack.from_environment()
+    phases = args.phase or list(PHASES)
+    code = 0
+    # Offices first: without unused ones the pipeline cannot run, better said before the rest.
+    offices = []
+    if "pipeline" in phases:
+        offices = await unused_offices(stack.kafka_bootstrap_servers, len(args.returnees) + 1)
+    if any(phase in SDK_PHASES for phase in phases):
+        code = await run_sdk(stack, args, [p for p in phases if p in SDK_PHASES])
+    if "pipeline" in phases:
+        environment = await _environment(stack, args)
+        pipeline = await run_pipeline(
+            stack, args.quick, args.returnees, offices, args.results_dir, environment
+        )
+        code = max(code, pipeline)
+    return code
+
+
+async def run_sdk(stack: Stack, args: argparse.Namespace, phases: list[str]) -> int:
     # As a service runs: an SDK tracer provider recording spans, exporting nowhere.
     configure_tracing("bench")
     resources = Resources(stack)
     load_before = os.getloadavg()
-    phases = args.phase or list(PHASES)
     results: list[Result] = []
     started = time.perf_counter()
     try:
@@ -172,7 +213,10 @@ def _load(averages: tuple[float, float, float]) -> list[float]:
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    return asyncio.run(run(args))
+    try:
+        return asyncio.run(run(args))
+    except KeyboardInterrupt:  # what was started has been stopped and removed on the way out
+        return 130
 
 
 if __name__ == "__main__":
