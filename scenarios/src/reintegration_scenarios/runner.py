@@ -15,7 +15,7 @@ from typing import Any
 
 from reintegration_scenarios import bodies
 from reintegration_scenarios.client import CommandRefused, Platform, Waits
-from reintegration_scenarios.script import Cohort, Fate, FunnelRow, Script
+from reintegration_scenarios.script import Cohort, Decision, FunnelRow, Script
 from reintegration_sdk.auth import Role
 
 # Refusals that mean another service has not heard of the fact yet.
@@ -252,6 +252,9 @@ class Runner:
 
     async def hold_committees(self) -> None:
         secretary = Role.COMMITTEE_SECRETARY
+        decisions: dict[int, list[Decision]] = {}
+        for decision in self.script.decisions:
+            decisions.setdefault(decision.session, []).append(decision)
 
         async def one(key: int) -> None:
             session = self.script.committee_sessions[key]
@@ -263,7 +266,7 @@ class Runner:
                 bodies.committee_session(self.s, session),
             )
             session_id = self.ids.committee_sessions[key] = answer["session_id"]
-            for decision in (d for d in self.script.decisions if d.session == key):
+            for decision in decisions.get(key, []):
                 kind, body = bodies.decision(decision, session_id)
                 plan_id = self.ids.plans[decision.plan]
                 await self.api.send(
@@ -357,10 +360,3 @@ async def read_funnel(api: Platform) -> list[FunnelRow]:
 
 async def _all(commands: Iterable[Awaitable[Any]]) -> None:
     await asyncio.gather(*commands)
-
-
-def plan_fates(script: Script) -> dict[Fate, int]:
-    tally: dict[Fate, int] = {}
-    for plan in script.plans:
-        tally[plan.fate] = tally.get(plan.fate, 0) + 1
-    return tally

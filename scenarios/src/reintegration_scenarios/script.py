@@ -271,9 +271,11 @@ class _Builder:
         returnees = self.arrivals()
         sessions, counselled_on = self.counselling(returnees)
         entrepreneurs, vocational = self.tracks(returnees, counselled_on)
-        returnees = [
-            self.with_interview(r, counselled_on, entrepreneurs, vocational) for r in returnees
-        ]
+        tracks = {
+            **dict.fromkeys(entrepreneurs, Track.ENTREPRENEURSHIP),
+            **dict.fromkeys(vocational, Track.VOCATIONAL_TRAINING),
+        }
+        returnees = [self.with_interview(r, counselled_on, tracks) for r in returnees]
         cohorts = self.entrepreneurship_cohorts(entrepreneurs, counselled_on, returnees)
         cohorts += self.vocational_cohorts(vocational, counselled_on, returnees, len(cohorts))
         plans = self.plans(cohorts, returnees)
@@ -363,10 +365,7 @@ class _Builder:
                 )
                 counselled_on.update({r.key: held_on for r in group})
         sessions.sort(key=lambda s: (s.held_on, s.key))
-        return [
-            CounsellingSession(i, s.locality, s.held_on, s.participants)
-            for i, s in enumerate(sessions)
-        ], counselled_on
+        return [replace(s, key=i) for i, s in enumerate(sessions)], counselled_on
 
     def tracks(
         self, returnees: list[Returnee], counselled_on: dict[int, date]
@@ -382,20 +381,13 @@ class _Builder:
         self,
         r: Returnee,
         counselled_on: dict[int, date],
-        entrepreneurs: list[int],
-        vocational: list[int],
+        trainees: dict[int, Track],
     ) -> Returnee:
         if r.key not in counselled_on:
             return r
-        track = (
-            Track.ENTREPRENEURSHIP
-            if r.key in set(entrepreneurs)
-            else Track.VOCATIONAL_TRAINING
-            if r.key in set(vocational)
-            else self.rng.choice([Track.EMPLOYMENT, Track.OTHER])
-        )
+        track = trainees.get(r.key) or self.rng.choice([Track.EMPLOYMENT, Track.OTHER])
         interviewed = min(counselled_on[r.key] + timedelta(days=self.rng.randint(0, 7)), self.today)
-        return _replace(r, track=track, interviewed_on=interviewed)
+        return replace(r, track=track, interviewed_on=interviewed)
 
     # Training ---------------------------------------------------------------------------
 
@@ -533,7 +525,7 @@ class _Builder:
                 )
             )
         plans.sort(key=lambda p: (p.submitted_on, p.members))
-        return [_replace(p, key=i) for i, p in enumerate(plans)]
+        return [replace(p, key=i) for i, p in enumerate(plans)]
 
     def sizes(self, plans: int, beneficiaries: int, largest: int) -> list[int]:
         """`plans` group sizes of 1 to `largest` adding up to `beneficiaries`."""
@@ -590,7 +582,7 @@ class _Builder:
                     CommitteeSession(0, place, min(held, self.today), tuple(p.key for p in group))
                 )
         sessions.sort(key=lambda s: (s.held_on, s.plans))
-        sessions = [_replace(s, key=i) for i, s in enumerate(sessions)]
+        sessions = [replace(s, key=i) for i, s in enumerate(sessions)]
         decisions = []
         for session in sessions:
             for key in session.plans:
@@ -684,7 +676,3 @@ def _most_common(places: Iterator[Locality]) -> Locality:
 def _cycle(items: Sequence[T]) -> Iterator[T]:
     for i in count():
         yield items[i % len(items)]
-
-
-def _replace(obj: T, **changes: object) -> T:
-    return replace(obj, **changes)  # type: ignore[type-var]
