@@ -9,7 +9,6 @@ office used before would replay old events into the new databases and spoil the 
 
 import asyncio
 import contextlib
-import importlib.util
 import logging
 import os
 import random
@@ -18,7 +17,6 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import asyncpg
@@ -26,12 +24,12 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from bench.infra import Resources
 from reintegration_contracts.countries import COUNTRY_CODES
-from reintegration_sdk.testing.infrastructure import free_port
+from reintegration_sdk.testing.infrastructure import free_port, load_services_module
+from reintegration_sdk.testing.service import offices_with_topics
 
 log = logging.getLogger(__name__)
 
 REPO = Path(__file__).resolve().parents[1]
-SERVICES_SCRIPT = REPO / "deploy" / "local" / "services.py"
 SERVICES = ("intake", "training", "committee", "procurement", "monitoring")
 READY_TIMEOUT_SECONDS = 120.0
 PURGE_HINT = "python3 deploy/local/stack.py down --purge"
@@ -41,27 +39,9 @@ class NoFreeOffice(SystemExit):
     pass
 
 
-def load_services_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("reintegration_local_services", SERVICES_SCRIPT)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load {SERVICES_SCRIPT}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while being defined
-    spec.loader.exec_module(module)
-    return module
-
-
 async def unused_offices(kafka: str, how_many: int) -> list[str]:
     """Country codes none of whose `reintegration.<cc>.` topics exists on the broker."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka)
-    await admin.start()
-    try:
-        topics = await admin.list_topics()
-    finally:
-        await admin.close()
-    parts = [topic.split(".") for topic in topics]
-    used = {p[1] for p in parts if len(p) > 2 and p[0] == "reintegration"}
-    free = sorted(COUNTRY_CODES - used)
+    free = sorted(COUNTRY_CODES - await offices_with_topics(kafka))
     if len(free) < how_many:
         raise NoFreeOffice(
             f"The pipeline bench needs {how_many} country offices with no topic on the broker "
@@ -83,7 +63,7 @@ class Platform:
         self.urls: dict[str, str] = {}
         self.log_dir = Path(tempfile.mkdtemp(prefix=f"bench-pipeline-{resources.run_id}-"))
         self.ready_seconds = 0.0
-        self._script = load_services_script()
+        self._script = load_services_module(REPO)
         self._supervisor: Any = None
 
     async def start(self) -> None:

@@ -8,18 +8,13 @@ each read model must come back identical.
 """
 
 import asyncio
-import contextlib
-import importlib.util
 import json
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
-from types import ModuleType
 from typing import Any
-from uuid import uuid4
 
 import pytest
 
@@ -27,93 +22,26 @@ from reintegration_scenarios import scenario, script
 from reintegration_scenarios.client import Platform
 from reintegration_scenarios.runner import Runner, read_funnel
 from reintegration_sdk.auth import Role
-from reintegration_sdk.testing.infrastructure import Infrastructure, find_stack_script, free_port
-from reintegration_sdk.testing.plugin import temporary_database
+from reintegration_sdk.testing.infrastructure import Infrastructure, load_services_module
+from reintegration_sdk.testing.platform import LocalPlatform, local_platform
 from reintegration_sdk.testing.service import untouched_office
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(420)]
 
-SERVICES_SCRIPT = find_stack_script().with_name("services.py")
 REINTEGRATE = Path(sys.executable).with_name("reintegrate")
+SERVICES = load_services_module().SERVICES
 
 
-def load_services_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("reintegration_local_services", SERVICES_SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-services = sys.modules.get("reintegration_local_services") or load_services_module()
-
-
-class Platform5:
-    """The five services of one test: specs, a supervisor, and where each answers."""
-
-    def __init__(
-        self, infrastructure: Infrastructure, office: str, databases: dict[str, str], log_dir: Path
-    ) -> None:
-        self.office = office
-        self.databases = databases
-        self.stack_env = {
-            "KAFKA_BOOTSTRAP_SERVERS": infrastructure.kafka_bootstrap_servers,
-            "DATABASE_URL": infrastructure.database_url,
-        }
-        self.specs = services.default_specs(
-            self.stack_env,
-            offices=[office],
-            ports={name: free_port() for name in services.SERVICES},
-            databases=databases,
-            consumer_groups={name: f"e2e-{name}-{uuid4().hex[:8]}" for name in services.SERVICES},
-        )
-        self.urls = {spec.name: spec.url for spec in self.specs}
-        self.log_dir = log_dir
-        self.supervisor: Any = None
-
-    async def start(self) -> None:
-        self.supervisor = services.Supervisor(self.specs, self.log_dir)
-        await asyncio.to_thread(self.supervisor.start)
-        await asyncio.to_thread(self.supervisor.wait_ready, 90)
-
-    async def stop(self) -> None:
-        if self.supervisor is not None:
-            await asyncio.to_thread(self.supervisor.stop)
-            self.supervisor = None
-
-    def rebuild(self, service: str) -> subprocess.CompletedProcess[str]:
-        """The operator's command, `reintegrate projections rebuild --service X`."""
-        env = {
-            **os.environ,
-            **self.stack_env,
-            "SERVICE_DATABASE": self.databases[service],
-            "COUNTRY_OFFICES": self.office,
-        }
-        return subprocess.run(
-            [str(REINTEGRATE), "projections", "rebuild", "--service", service],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=False,
-        )
-
-
-@contextlib.asynccontextmanager
-async def five_services(infrastructure: Infrastructure, log_dir: Path) -> AsyncIterator[Platform5]:
-    office = await untouched_office(infrastructure)
-    async with contextlib.AsyncExitStack() as cleanup:
-        databases = {}
-        for name in services.SERVICES:
-            url = await cleanup.enter_async_context(
-                temporary_database(infrastructure, prefix=f"e2e_{name}")
-            )
-            databases[name] = url.rsplit("/", 1)[-1]
-        platform = Platform5(infrastructure, office, databases, log_dir)
-        cleanup.push_async_callback(platform.stop)  # before the databases go
-        await platform.start()
-        yield platform
+def rebuild(platform: LocalPlatform, service: str) -> subprocess.CompletedProcess[str]:
+    """The operator's command, `reintegrate projections rebuild --service X`."""
+    return subprocess.run(
+        [str(REINTEGRATE), "projections", "rebuild", "--service", service],
+        env={**os.environ, **platform.service_env(service)},
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
 
 
 async def read_models(api: Platform) -> dict[str, Any]:
@@ -164,8 +92,9 @@ async def test_a_small_programme_flows_through_all_five_services_and_survives_a_
     assert all(row.returnees > 0 for row in expected)
     assert expected[4].plans > expected[5].plans > expected[6].plans > 0
 
-    async with five_services(infrastructure, tmp_path / "logs") as platform:
-        async with Platform(platform.urls, platform.office, concurrency=8) as api:
+    office = await untouched_office(infrastructure)
+    async with local_platform(infrastructure, [office], tmp_path / "logs", "e2e") as platform:
+        async with Platform(platform.urls, office, concurrency=8) as api:
             outcome = await Runner(programme, api).play(settle_timeout=60)
             assert outcome.observed == expected, "monitoring's funnel differs from the scenario"
             assert outcome.commands == programme.commands
@@ -179,12 +108,12 @@ async def test_a_small_programme_flows_through_all_five_services_and_survives_a_
         )
 
         await platform.stop()
-        for service in services.SERVICES:
-            result = await asyncio.to_thread(platform.rebuild, service)
+        for service in SERVICES:
+            result = await asyncio.to_thread(rebuild, platform, service)
             assert result.returncode == 0, f"{service} rebuild failed:\n{result.stderr[-3000:]}"
         await platform.start()
 
-        async with Platform(platform.urls, platform.office) as api:
+        async with Platform(platform.urls, office) as api:
             assert await read_funnel(api) == expected
             after = await read_models(api)
         for name, rows in before.items():

@@ -2,8 +2,6 @@
 is restarted and ready again; stop leaves nothing behind. Plus the CLI's plain errors."""
 
 import asyncio
-import contextlib
-import importlib.util
 import os
 import signal
 import socket
@@ -11,29 +9,20 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from types import ModuleType
-from uuid import uuid4
 
 import pytest
 
-from reintegration_sdk.testing.infrastructure import Infrastructure, find_stack_script, free_port
-from reintegration_sdk.testing.plugin import temporary_database
+from reintegration_sdk.testing.infrastructure import (
+    Infrastructure,
+    find_stack_script,
+    load_services_module,
+)
+from reintegration_sdk.testing.platform import local_platform
 from reintegration_sdk.testing.service import random_office
 
 pytestmark = pytest.mark.integration
 
 SCRIPT = find_stack_script().with_name("services.py")
-
-
-def load_services_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("reintegration_local_services", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while being defined
-    spec.loader.exec_module(module)
-    return module
-
-
 services = load_services_module()
 
 
@@ -45,13 +34,6 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
         timeout=60,
         check=False,
     )
-
-
-def stack_env(infrastructure: Infrastructure) -> dict[str, str]:
-    return {
-        "KAFKA_BOOTSTRAP_SERVERS": infrastructure.kafka_bootstrap_servers,
-        "DATABASE_URL": infrastructure.database_url,
-    }
 
 
 def wait_for_new_pid(supervisor: object, name: str, old: int, timeout: float = 20) -> int:
@@ -68,27 +50,10 @@ async def test_a_killed_service_is_restarted_and_stop_leaves_nothing(
     infrastructure: Infrastructure, tmp_path: Path
 ) -> None:
     log_dir = tmp_path / "logs"
-    run_id = uuid4().hex[:8]
-    async with contextlib.AsyncExitStack() as cleanup:
-        # A database each service owns and migrates at startup, as on a fresh stack.
-        databases = {}
-        for name in services.SERVICES:
-            url = await cleanup.enter_async_context(
-                temporary_database(infrastructure, prefix=f"test_{name}")
-            )
-            databases[name] = url.rsplit("/", 1)[-1]
-        specs = services.default_specs(
-            stack_env(infrastructure),
-            offices=[random_office()],
-            ports={name: free_port() for name in services.SERVICES},
-            databases=databases,
-            consumer_groups={name: f"test-{name}-{run_id}" for name in services.SERVICES},
-        )
-        supervisor = services.Supervisor(specs, log_dir)
-        await asyncio.to_thread(supervisor.start)
-        # Stopped before the databases are dropped (LIFO), even when an assertion fails.
-        cleanup.push_async_callback(asyncio.to_thread, supervisor.stop)
-        await asyncio.to_thread(supervisor.wait_ready, 60)
+    async with local_platform(
+        infrastructure, [random_office()], log_dir, ready_timeout=60
+    ) as platform:
+        supervisor, specs = platform.supervisor, platform.specs
         before = supervisor.pids()
         assert all(before.values()), before
 

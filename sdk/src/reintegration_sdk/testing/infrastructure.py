@@ -11,6 +11,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -57,13 +58,32 @@ def find_stack_script(start: Path | None = None) -> Path:
     raise FileNotFoundError("deploy/local/stack.py not found above " + str(here))
 
 
-def load_stack_module(script: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("reintegration_local_stack", script)
+def load_script(script: Path, name: str) -> ModuleType:
+    """A deploy/local script (standard library only, not a package) imported by path, once."""
+    loaded = sys.modules.get(name)
+    if loaded is not None and Path(loaded.__file__ or "") == script:
+        return loaded
+    spec = importlib.util.spec_from_file_location(name, script)
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot load {script}")
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    sys.modules[name] = module  # dataclasses look their module up while being defined
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
     return module
+
+
+def load_stack_module(script: Path) -> ModuleType:
+    return load_script(script, "reintegration_local_stack")
+
+
+def load_services_module(start: Path | None = None) -> ModuleType:
+    """deploy/local/services.py: the supervisor of the five services."""
+    script = find_stack_script(start).with_name("services.py")
+    return load_script(script, "reintegration_local_services")
 
 
 @contextlib.contextmanager

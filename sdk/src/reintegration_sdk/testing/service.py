@@ -22,6 +22,7 @@ from reintegration_contracts import (
     to_kafka_value,
 )
 from reintegration_contracts.countries import COUNTRY_CODES
+from reintegration_contracts.topics import TOPIC_ROOT
 from reintegration_sdk.auth import AuthSettings, mint_token
 from reintegration_sdk.kafka import ensure_topics
 from reintegration_sdk.service import ServiceDefinition, create_app
@@ -47,18 +48,25 @@ def random_office() -> str:
     return _unused_offices.pop()
 
 
+async def offices_with_topics(bootstrap_servers: str) -> set[str]:
+    """Country offices that have at least one `reintegration.<cc>.` topic on the broker."""
+    client = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers)
+    await client.start()
+    try:
+        topics = await client.topics()
+    finally:
+        await client.stop()
+    parts = [topic.split(".") for topic in topics]
+    return {p[1] for p in parts if len(p) > 2 and p[0] == TOPIC_ROOT}
+
+
 async def untouched_office(infrastructure: Infrastructure) -> str:
     """An office no test of this session has used and with no topic on the broker yet.
 
     For tests that compare whole read models (end to end, rebuilds): on a long-lived stack an
     office another run used still has that run's events on its topics.
     """
-    client = AIOKafkaConsumer(bootstrap_servers=infrastructure.kafka_bootstrap_servers)
-    await client.start()
-    try:
-        used = {topic.split(".")[1] for topic in await client.topics() if topic.count(".") >= 2}
-    finally:
-        await client.stop()
+    used = await offices_with_topics(infrastructure.kafka_bootstrap_servers)
     while _unused_offices:
         office = _unused_offices.pop()
         if office not in used:
