@@ -98,6 +98,29 @@ def _summary_ms(
     return summary
 
 
+async def _load_then_drain(
+    rate: float,
+    count: int,
+    job: Job,
+    lag: list[float],
+    collector: "asyncio.Task[Any]",
+    loaded: asyncio.Event | None = None,
+) -> None:
+    """The open-loop load, then up to DRAIN_SECONDS for `collector` to see the last effects;
+    the collector never outlives this call."""
+    try:
+        await open_loop(rate, count, job, lag)
+        if loaded is not None:
+            loaded.set()
+        await asyncio.wait_for(asyncio.shield(collector), DRAIN_SECONDS)
+    except TimeoutError:
+        pass
+    finally:
+        collector.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await collector
+
+
 async def open_loop(rate: float, count: int, job: Job, lag: list[float]) -> None:
     """Start job(i, scheduled_time) at t0 + i/rate for i < count; wait for them all."""
     t0 = perf_counter() + 0.1
@@ -172,16 +195,7 @@ async def registrations(
             poller = asyncio.create_task(
                 _poll(connection, waiting, seen_at, loaded.is_set, float("inf"))
             )
-            try:
-                await open_loop(rate, count, job, accept.send_lag)
-                loaded.set()
-                await asyncio.wait_for(asyncio.shield(poller), DRAIN_SECONDS)
-            except TimeoutError:
-                pass
-            finally:
-                poller.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await poller
+            await _load_then_drain(rate, count, job, accept.send_lag, poller, loaded)
         finally:
             await connection.close()
     for returnee_id, seen in seen_at.items():
@@ -281,15 +295,7 @@ async def kafka_round_trips(resources: Resources, rate: float, count: int) -> La
             await send(i, perf_counter())
         await asyncio.wait_for(receive(WARM_UP), 30)
         receiver = asyncio.create_task(receive(WARM_UP + count))
-        try:
-            await open_loop(rate, count, send, result.send_lag)
-            await asyncio.wait_for(asyncio.shield(receiver), DRAIN_SECONDS)
-        except TimeoutError:
-            pass
-        finally:
-            receiver.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await receiver
+        await _load_then_drain(rate, count, send, result.send_lag, receiver)
     finally:
         await consumer.stop()
         await producer.stop()

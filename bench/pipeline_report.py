@@ -1,12 +1,11 @@
 """The pipeline case's tables on stdout, its targets, and its JSON under bench/results/."""
 
-import json
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bench.openloop import Latencies
+from bench.report import stamp_now, write_document
 
 P99_AIM_MS = 250.0
 PEAK_RSS_AIM_MIB = 200.0
@@ -263,7 +262,7 @@ def _memory(report: Report) -> list[str]:
 
 def write(folder: Path, report: Report) -> Path:
     """bench/results/pipeline-<timestamp>.json and latest-pipeline.json; returns the first."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = stamp_now()
     latency = {
         name: row.as_json() if row else None
         for name, row in (
@@ -298,12 +297,7 @@ def write(folder: Path, report: Report) -> Path:
         "memory_mib": report.memory,
         "targets": [asdict(t) for t in report.targets()],
     }
-    folder.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(document, indent=2) + "\n"
-    path = folder / f"pipeline-{stamp}.json"
-    path.write_text(text)
-    (folder / "latest-pipeline.json").write_text(text)
-    return path
+    return write_document(folder, "pipeline", stamp, document)
 
 
 def _run_json(run: ScenarioRun) -> dict[str, Any]:

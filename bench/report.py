@@ -152,7 +152,7 @@ def write(
     run: dict[str, Any],
 ) -> Path:
     """bench/results/sdk-<timestamp>.json and latest-sdk.json; returns the first."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = stamp_now()
     document = {
         **run,
         "timestamp": stamp,
@@ -168,9 +168,18 @@ def write(
             for g in goals
         ],
     }
+    return write_document(folder, "sdk", stamp, document)
+
+
+def stamp_now() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def write_document(folder: Path, case: str, stamp: str, document: dict[str, Any]) -> Path:
+    """<folder>/<case>-<stamp>.json and <folder>/latest-<case>.json; returns the first."""
     folder.mkdir(parents=True, exist_ok=True)
     text = json.dumps(document, indent=2) + "\n"
-    path = folder / f"sdk-{stamp}.json"
+    path = folder / f"{case}-{stamp}.json"
     path.write_text(text)
-    (folder / "latest-sdk.json").write_text(text)
+    (folder / f"latest-{case}.json").write_text(text)
     return path
