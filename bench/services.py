@@ -120,7 +120,7 @@ class Platform:
         restarts = {s["name"]: s["restarts"] for s in self._supervisor.status()}
         found: dict[str, dict[str, float | int | None]] = {}
         for service, pid in self._supervisor.pids().items():
-            status = _proc_status(pid)
+            status = {k: round(v, 1) for k, v in self._script.memory_mib(pid).items()}
             found[service] = {
                 "pid": pid,
                 "peak_mib": status.get("VmHWM"),
@@ -173,16 +173,3 @@ def _cpu_seconds(pid: int | None) -> float:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except (OSError, IndexError, ValueError):
         return 0.0
-
-
-def _proc_status(pid: int | None) -> dict[str, float]:
-    """VmHWM and VmRSS from /proc/<pid>/status, in MiB."""
-    values: dict[str, float] = {}
-    if pid is None:
-        return values
-    with contextlib.suppress(OSError):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            key, _, rest = line.partition(":")
-            if key in ("VmHWM", "VmRSS"):
-                values[key] = round(int(rest.split()[0]) / 1024, 1)
-    return values

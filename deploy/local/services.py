@@ -226,16 +226,23 @@ def cmdline(pid: int) -> list[str]:
     return raw.decode(errors="replace").split("\0")
 
 
-def rss_mib(pid: int | None) -> float | None:
+def memory_mib(pid: int | None) -> dict[str, float]:
+    """Resident memory now (VmRSS) and at its peak (VmHWM) from /proc/<pid>/status, in MiB."""
+    values: dict[str, float] = {}
     if pid is None:
-        return None
+        return values
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
+            key, _, rest = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                values[key] = int(rest.split()[0]) / 1024
     except (OSError, ValueError, IndexError):
         pass
-    return None
+    return values
+
+
+def rss_mib(pid: int | None) -> float | None:
+    return memory_mib(pid).get("VmRSS")
 
 
 def kill_group(pid: int, sig: signal.Signals) -> None:
