@@ -403,6 +403,76 @@ def stop_postgres(p: Paths) -> None:
         print(f"postgresql  stopped (pid {pid})")
 
 
+# ---------------------------------------------------------------- faults (tests only)
+
+
+def postgres_family(pid: int) -> list[int]:
+    """The postmaster and its backends: a crash of the server takes them all."""
+    children = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                children.append(int(stat_file.parent.name))
+    return [pid, *children]
+
+
+def kill_kafka(state_dir: Path | str) -> int | None:
+    """kill -9 the broker, as a power cut would; returns the pid it killed."""
+    p = Paths(state_dir)
+    pid = running_kafka_pid(p)
+    if pid is not None:
+        os.kill(pid, signal.SIGKILL)
+        while pid_alive(pid):
+            time.sleep(0.05)
+    return pid
+
+
+def start_kafka_again(state_dir: Path | str) -> int:
+    """Start a stopped or killed broker on its recorded ports and wait until it answers."""
+    p = Paths(state_dir)
+    ports = recorded_ports(p)
+    pid = running_kafka_pid(p) or start_kafka(p)
+    wait_until(lambda: kafka_answers(ports["kafka_port"]), "Kafka", str(p.kafka_log), pid)
+    return pid
+
+
+def restart_postgres_fast(state_dir: Path | str) -> None:
+    """`pg_ctl -m fast restart`: every session is cut, the server is back within a second."""
+    p = Paths(state_dir)
+    pg_ctl = pg("pg_ctl", "-D", p.pg_data, "-l", p.pg_log, "-m", "fast", "-w", "restart")
+    run(pg_ctl, "PostgreSQL restart", cwd=p.pg_dir)
+
+
+def kill_postgres(state_dir: Path | str) -> None:
+    """kill -9 the postmaster and every backend: the next start runs crash recovery."""
+    p = Paths(state_dir)
+    pid = running_postgres_pid(p)
+    if pid is None:
+        return
+    family = postgres_family(pid)
+    for member in family:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(member, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    # A killed postmaster can linger as a zombie until init reaps it, and PostgreSQL takes a
+    # zombie's pid in postmaster.pid for a live server; wait for it to be gone entirely.
+    while any(Path(f"/proc/{member}").exists() for member in family):
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    if not pid_alive(pid):
+        (p.pg_data / "postmaster.pid").unlink(missing_ok=True)
+
+
+def start_postgres_again(state_dir: Path | str) -> None:
+    p = Paths(state_dir)
+    ports = recorded_ports(p)
+    if running_postgres_pid(p) is None:
+        start_postgres(p)
+    wait_until(lambda: postgres_answers(ports["pg_port"]), "PostgreSQL", str(p.pg_log))
+
+
 # ---------------------------------------------------------------- commands
 
 
