@@ -27,13 +27,14 @@ as part of an in-order redelivery of its stream from some event on: `with_redeli
         await harness.assert_same_rows(order)
 
 pytest-asyncio runs an async `@given` test on its event loop, one example after the other
-(asyncio_mode=auto marks it like any coroutine test). Each example applies its events to the
-service's read-model handlers on a fresh schema of the test's database (every migration run
-anew, nothing left from the example before), snapshots the read-model tables with
-`projections.table_snapshot` and compares them with the rows of the canonical order (the
-recording's own). Duplicates go straight to the handlers, not through the inbox: read models
-must be idempotent on their own. Policies (`ServiceDefinition.policies`) are not applied:
-they execute commands and run only live.
+(asyncio_mode=auto marks it like any coroutine test). The harness runs the service's
+migrations once in a fresh schema of the test's database; each example applies its events to
+the service's read-model handlers from that freshly migrated state (in a transaction rolled
+back afterwards, sequences reset, so nothing is left from the example before), snapshots the
+read-model tables with `projections.table_snapshot` and compares them with the rows of the
+canonical order (the recording's own). Duplicates go straight to the handlers, not through
+the inbox: read models must be idempotent on their own. Policies
+(`ServiceDefinition.policies`) are not applied: they execute commands and run only live.
 """
 
 import contextlib
@@ -219,9 +220,7 @@ def interleavings(
         seed = draw(st.integers(min_value=0, max_value=2**32 - 1))
         share = draw(st.sampled_from(tuple(duplicate_shares)))
         rng = random.Random(seed)
-        merged = interleave(
-            streams, rng, mode, group=lambda e: e.topic, rank=lambda e: rank[e.id]
-        )
+        merged = interleave(streams, rng, mode, group=lambda e: e.topic, rank=lambda e: rank[e.id])
         redelivered = with_redeliveries(merged, rng, share, lambda e: e.subject)
         return Interleaving(mode, seed, share, redelivered)
 
@@ -312,6 +311,8 @@ class ReadModelHarness:
         self.tables = tuple(tables) if tables is not None else read_models.tables
         self._decoded: dict[UUID, tuple[EventPayload, EventMeta]] = {}
         self._canonical: Snapshot | None = None
+        self._schema = f"read_models_{uuid4().hex[:12]}"
+        self._sequences: list[str] = []
         self.examples = 0
 
     async def canonical_rows(self) -> Snapshot:
@@ -326,20 +327,43 @@ class ReadModelHarness:
         return self._canonical
 
     async def rows_after(self, events: Sequence[EventEnvelope]) -> Snapshot:
-        """Apply `events` in this order on a fresh schema; every read-model table's rows."""
-        schema = f"order_{uuid4().hex[:12]}"
+        """Apply `events` in this order from the freshly migrated state; every read-model
+        table's rows. The example's transaction is rolled back, leaving the schema fresh."""
         async with self._pool.acquire() as db:
-            await db.execute(f'CREATE SCHEMA "{schema}"')
+            transaction = db.transaction()
+            await transaction.start()
             try:
-                async with db.transaction():
-                    await db.execute(f"SET LOCAL search_path TO \"{schema}\"")
-                    await self._migrate(db)
-                    for index, envelope in enumerate(events):
-                        await self._apply(db, envelope, index)
-                snapshot = await table_snapshot(self._pool, [f"{schema}.{t}" for t in self.tables])
+                await db.execute(f'SET LOCAL search_path TO "{self._schema}"')
+                # Sequences ignore the rollback: every example starts them where a fresh
+                # schema would.
+                for sequence in self._sequences:
+                    await db.execute("SELECT setval($1::regclass, 1, false)", sequence)
+                for index, envelope in enumerate(events):
+                    await self._apply(db, envelope, index)
+                return await table_snapshot(db, self.tables)
             finally:
-                await db.execute(f'DROP SCHEMA "{schema}" CASCADE')
-        return {table.split(".", 1)[1]: rows for table, rows in snapshot.items()}
+                await transaction.rollback()
+
+    async def migrate(self) -> None:
+        """Create the harness's schema and run every migration in it, once."""
+        async with self._pool.acquire() as db, db.transaction():
+            await db.execute(f'CREATE SCHEMA "{self._schema}"')
+            await db.execute(f'SET LOCAL search_path TO "{self._schema}"')
+            for _source, folder in self.read_models.migrations:
+                for _number, path in migration_files(folder):
+                    await db.execute(path.read_text())
+            self._sequences = [
+                f'"{self._schema}"."{row["sequence_name"]}"'
+                for row in await db.fetch(
+                    """SELECT sequence_name FROM information_schema.sequences
+                       WHERE sequence_schema = $1""",
+                    self._schema,
+                )
+            ]
+
+    async def drop(self) -> None:
+        async with self._pool.acquire() as db:
+            await db.execute(f'DROP SCHEMA IF EXISTS "{self._schema}" CASCADE')
 
     async def assert_same_rows(self, order: Interleaving) -> None:
         """Fail, naming the differing rows, unless `order` leaves the canonical rows."""
@@ -357,11 +381,6 @@ class ReadModelHarness:
             f"{order.duplicates} duplicates) leaves other rows than the canonical order; "
             f"without its duplicates it {verdict} differs.\n{describe_difference(expected, got)}"
         )
-
-    async def _migrate(self, db: asyncpg.Connection) -> None:
-        for _source, folder in self.read_models.migrations:
-            for _number, path in migration_files(folder):
-                await db.execute(path.read_text())
 
     async def _apply(self, db: asyncpg.Connection, envelope: EventEnvelope, index: int) -> None:
         decoded = self._decoded.get(envelope.id)
@@ -406,10 +425,17 @@ async def read_model_harness(
     events: Sequence[EventEnvelope],
     tables: Sequence[str] | None = None,
 ) -> AsyncIterator[ReadModelHarness]:
-    """A harness on `database_url` (a database of the test's own; each example works in a
-    schema of its own, dropped after it). `tables` defaults to every read-model table."""
+    """A harness on `database_url` (a database of the test's own): the service's migrations
+    run once in a schema of the harness's own, dropped on exit; each example applies its
+    events in a transaction rolled back after the rows are read. `tables` defaults to every
+    read-model table."""
     pool = await create_pool(database_url, min_size=1, max_size=2)
+    harness = ReadModelHarness(pool, read_models, events, tables)
     try:
-        yield ReadModelHarness(pool, read_models, events, tables)
+        await harness.migrate()
+        yield harness
     finally:
-        await pool.close()
+        try:
+            await harness.drop()
+        finally:
+            await pool.close()
