@@ -144,9 +144,7 @@ async def _running(
     relay_task = asyncio.create_task(relay.run(stop), name=f"{definition.name}-relay")
     app.state.relay_task = relay_task
     broker: KafkaBroker | None = None
-    inbox_handlers = EventHandlers.chain(
-        definition.name, definition.reactions, definition.policies
-    )
+    inbox_handlers = EventHandlers.chain(definition.name, definition.reactions, definition.policies)
     if inbox_handlers.event_names and consumed:
         broker = KafkaBroker(
             settings.kafka_bootstrap_servers, client_id=f"{definition.name}-inbox", logger=None

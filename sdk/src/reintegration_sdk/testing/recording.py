@@ -90,9 +90,7 @@ def recorded_envelopes(records: Sequence[RecordedRecord]) -> list[EventEnvelope]
 def office_event_topics(topics: Iterable[str], office: str) -> list[str]:
     """`reintegration.<office>.<domain>` topics among `topics`: dead letters left out."""
     prefix = f"{TOPIC_ROOT}.{office}."
-    return sorted(
-        t for t in topics if t.startswith(prefix) and "." not in t.removeprefix(prefix)
-    )
+    return sorted(t for t in topics if t.startswith(prefix) and "." not in t.removeprefix(prefix))
 
 
 async def record_office(bootstrap_servers: str, office: str) -> list[RecordedRecord]:

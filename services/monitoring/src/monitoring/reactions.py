@@ -21,9 +21,7 @@ policies = EventHandlers("monitoring-policies")
 
 
 @policies.on(KitDelivered)
-async def schedule_follow_ups(
-    db: asyncpg.Connection, event: KitDelivered, meta: EventMeta
-) -> None:
+async def schedule_follow_ups(db: asyncpg.Connection, event: KitDelivered, meta: EventMeta) -> None:
     # One schedule per (returnee, order): the decider appends nothing for an order already
     # scheduled, so a replayed delivery schedules no second round of visits.
     schedule = await handlers.office_schedule(db, meta.country_office)
