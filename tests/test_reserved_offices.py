@@ -1,8 +1,9 @@
 """Tests never write to the offices people run on a development stack.
 
-`make demo` once showed 149 returnees followed up for 147 kits delivered in bf: a relay test
-had drawn bf as its random office, and its two FollowUpRecorded stayed on bf's monitoring topic
-for good, where monitoring's read model counted them as two more followed-up returnees.
+A test that draws bf as its random office leaves its events on bf's topics for good, where
+the demo's read models count them: the late-commit relay test's two FollowUpRecorded are two
+more returnees followed up (the likely cause of `make demo` once showing 149 followed up for
+147 kits delivered, with 147 FollowUpsScheduled on bf's topics).
 """
 
 import pytest

@@ -34,9 +34,9 @@ T = TypeVar("T")
 
 # Offices people run on a development stack (`make demo` plays Burkina Faso's programme in bf;
 # Mali's and Niger's programmes run in ml and ne): tests never write to their topics. A test
-# that did left its events there for good, and the office's read models counted them: two
-# FollowUpRecorded of a relay test in bf made `make demo` show 149 returnees followed up for
-# 147 kits delivered.
+# that does leaves its events there for good, and the office's read models count them: two
+# FollowUpRecorded of a relay test in bf are two more returnees followed up in the demo's
+# funnel (the likely cause of `make demo` once showing 149 followed up for 147 kits).
 RESERVED_OFFICES = frozenset({"bf", "ml", "ne"})
 TEST_OFFICES = sorted(COUNTRY_CODES - RESERVED_OFFICES)
 
