@@ -7,7 +7,10 @@ import pytest
 from monitoring_builders import Programme
 
 from conftest import MonitoringUnderTest
+from monitoring.app import definition
+from monitoring.reactions import policies
 from reintegration_contracts import topic_for
+from reintegration_sdk.projections import rebuild_from_kafka
 from reintegration_sdk.testing.service import auth_headers, eventually, read_topic
 
 pytestmark = pytest.mark.integration
@@ -231,3 +234,30 @@ async def test_a_new_schedule_applies_to_kits_delivered_afterwards(
         assert here.json()["offsets_days"] == [15, 30, 60, 90, 180, 270, 365]
 
     await eventually(default_here)
+
+
+async def test_a_replayed_delivery_schedules_no_visit_twice(
+    monitoring: MonitoringUnderTest, programme: Programme
+) -> None:
+    pool = monitoring.client.app.state.runtime.pool  # type: ignore[attr-defined]
+    count = """SELECT count(*) FROM events
+               WHERE event_name = 'FollowUpsScheduled' AND country_office = $1"""
+
+    async def scheduled() -> int:
+        n: int = await pool.fetchval(count, monitoring.office)
+        assert n >= 2  # amina and boukary, and kits other tests delivered
+        return n
+
+    before = await eventually(scheduled)
+    # A consumer that forgot its inbox (a new group, a lost database) replays every delivery
+    # through the policy: the schedules it would mint are those already appended.
+    topics = [topic_for(monitoring.office, domain) for domain in definition.consumes]
+    await rebuild_from_kafka(
+        pool,
+        monitoring.infrastructure.kafka_bootstrap_servers,
+        topics,
+        policies,
+        consumer="replay",
+        progress=False,
+    )
+    assert await pool.fetchval(count, monitoring.office) == before
