@@ -1,11 +1,19 @@
 """Business plans from training to decision, over HTTP and the real broker."""
 
+import asyncio
+from datetime import date
 from uuid import uuid4
 
+import asyncpg
 import pytest
 
+from committee import handlers
+from committee.domain import SubmitPlan
+from committee.requests import PlanSubmission
 from reintegration_contracts.events.training import CourseKind
-from reintegration_sdk.testing.service import upstream_event
+from reintegration_sdk.errors import RuleViolation
+from reintegration_sdk.eventstore import EventContext
+from reintegration_sdk.testing.service import eventually, upstream_event
 
 from .builders import (
     AGRONOMIST,
@@ -113,6 +121,47 @@ async def test_a_returnee_is_in_one_open_plan_at_a_time(committee: CommitteeUnde
 
     assert response.status_code == 409
     assert response.json()["rule"] == "beneficiary_in_another_plan"
+
+
+async def test_two_plans_racing_for_one_returnee_cannot_both_be_open(
+    committee: CommitteeUnderTest,
+) -> None:
+    awa = uuid4()
+    await committee.trained(awa)
+    pool: asyncpg.Pool = committee.client.app.state.runtime.pool  # type: ignore[attr-defined]
+    context = EventContext.new(committee.office, "caseworker")
+    body = PlanSubmission.model_validate(a_plan_body([awa], a_locality()))
+    first, second = await pool.acquire(), await pool.acquire()
+    try:
+        async with first.transaction():
+            await handlers.submit_plan(first, context, body.command(uuid4(), date.today()))
+            # The second looks before the first commits: the domain's check lets it through,
+            # the constraint holds it at its insert until the first is in.
+            racing = asyncio.create_task(
+                _submit_in_transaction(second, context, body.command(uuid4(), date.today()))
+            )
+            await eventually(lambda: _waits_on_a_lock(pool, second.get_server_pid()))
+        with pytest.raises(RuleViolation) as refused:
+            await racing
+    finally:
+        await pool.release(first)
+        await pool.release(second)
+
+    assert refused.value.rule == "beneficiary_in_another_plan"
+
+
+async def _submit_in_transaction(
+    db: asyncpg.Connection, context: EventContext, command: SubmitPlan
+) -> None:
+    async with db.transaction():
+        await handlers.submit_plan(db, context, command)
+
+
+async def _waits_on_a_lock(pool: asyncpg.Pool, pid: int) -> None:
+    waiting = await pool.fetchval(
+        "SELECT wait_event_type FROM pg_stat_activity WHERE pid = $1", pid
+    )
+    assert waiting == "Lock"
 
 
 async def test_a_plan_is_decided_only_in_a_valid_session_of_its_locality(

@@ -41,6 +41,8 @@ async def submit_plan(
     stream = await _plan_in(db, command.plan_id, office)
     events = domain.decide(stream.plan, command)
     with _one_open_plan_per_returnee():
+        # Checked at the insert, not at commit: a submission racing this one meets it here.
+        await db.execute("SET CONSTRAINTS one_open_plan_per_returnee IMMEDIATE")
         await store.append(db, plan_stream(command.plan_id), stream.version, events, context)
 
 
@@ -101,7 +103,7 @@ def _one_open_plan_per_returnee() -> Iterator[None]:
     """A concurrent submission that slipped past the check meets the read model's index."""
     try:
         yield
-    except asyncpg.UniqueViolationError as error:
+    except asyncpg.ExclusionViolationError as error:
         if error.constraint_name != "one_open_plan_per_returnee":
             raise
         raise RuleViolation(

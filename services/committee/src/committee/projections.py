@@ -52,7 +52,7 @@ async def on_plan_submitted(db: asyncpg.Connection, event: PlanSubmitted, meta: 
     )
     await db.executemany(
         """INSERT INTO plan_beneficiaries (plan_id, returnee_id, country_office)
-           VALUES ($1, $2, $3) ON CONFLICT DO NOTHING""",
+           VALUES ($1, $2, $3) ON CONFLICT (plan_id, returnee_id) DO NOTHING""",
         [(event.plan_id, returnee, meta.country_office) for returnee in event.beneficiary_ids],
     )
 
