@@ -75,7 +75,8 @@ def test_a_redelivery_replays_a_stream_from_some_event_on_after_the_originals(
     merged = interleave(streams, rng)
     delivered = with_redeliveries(merged, rng, share, stream=lambda e: str(e[0]))
     seen: set[tuple[int, int]] = set()
-    firsts, copies = [], []
+    firsts: list[tuple[int, int]] = []
+    copies: list[tuple[int, int]] = []
     for event in delivered:
         (copies if event in seen else firsts).append(event)
         seen.add(event)

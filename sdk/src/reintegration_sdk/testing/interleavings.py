@@ -278,7 +278,7 @@ class ReadModels:
         return tuple(dict.fromkeys(t for h in handlers for t in h.tables))
 
     def handlers_for(self, envelope: EventEnvelope) -> list[EventHandlers]:
-        chosen = []
+        chosen: list[EventHandlers] = []
         if envelope.domain == self.domain:
             chosen.extend(p for p in self.projections if p.handles(envelope.event_name))
         reactions = self.reactions
