@@ -81,7 +81,7 @@ def test_a_redelivery_replays_a_stream_from_some_event_on_after_the_originals(
         (copies if event in seen else firsts).append(event)
         seen.add(event)
     assert firsts == merged  # the first deliveries are the merge itself
-    for copied in streams_of(copies, lambda e: e[0]):
+    for copied in streams_of(copies, lambda e: str(e[0])):
         stream, start = copied[0]
         assert copied == streams[stream][start:]  # in order, from some event to the last
     if share == 1.0:
