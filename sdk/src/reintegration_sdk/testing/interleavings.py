@@ -38,6 +38,7 @@ the inbox: read models must be idempotent on their own. Policies
 """
 
 import contextlib
+import os
 import random
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
@@ -230,9 +231,12 @@ def interleavings(
 def order_settings(max_examples: int = 25, **overrides: Any) -> settings:
     """Hypothesis settings for the read-model property test: no deadline (an example replays
     hundreds of events against PostgreSQL), no shrinking (a seed does not shrink into a
-    smaller order; the failure message names the rows that differ instead)."""
+    smaller order; the failure message names the rows that differ instead).
+
+    `ORDER_EXAMPLES=<n>` in the environment runs n examples instead, for a longer hunt than
+    the test suite's bounded one."""
     values: dict[str, Any] = {
-        "max_examples": max_examples,
+        "max_examples": int(os.environ.get("ORDER_EXAMPLES", max_examples)),
         "deadline": None,
         "phases": (Phase.explicit, Phase.reuse, Phase.generate),
         "suppress_health_check": (HealthCheck.too_slow, HealthCheck.function_scoped_fixture),
