@@ -203,3 +203,18 @@ async def test_another_offices_stream_answers_as_if_it_did_not_exist(
     )
     assert (elsewhere.status_code, elsewhere.json()["error"]) == (404, "not_found")
     assert await events_in(database, "schedule-i") == 1
+
+
+async def test_a_dry_run_answers_as_the_command_would_and_keeps_nothing(
+    desk: tuple[httpx.AsyncClient, asyncpg.Connection], office: str
+) -> None:
+    client, database = desk
+    dry = {**officer(office), "Dry-Run": "true"}
+    accepted = await client.post(f"/offices/{office}/schedules/j", json=body(15), headers=dry)
+    assert (accepted.status_code, accepted.json()["version"]) == (201, 1)
+    assert accepted.headers["dry-run"] == "true"
+    refused = await client.post(f"/offices/{office}/schedules/j", json=body(0), headers=dry)
+    assert refused.status_code == 422
+    assert await events_in(database, "schedule-j") == 0
+    kept = await client.get(f"/offices/{office}/schedules/j", headers=officer(office))
+    assert kept.json()["offsets_days"] == []

@@ -11,6 +11,10 @@ Every command (POST, PUT, PATCH, DELETE) runs in one database transaction that t
 opens: the handler's appends, the read models its projections update, the query that shapes
 the answer and the `Idempotency-Key` record all commit together, or none does. Queries (GET)
 get a pooled connection of their own.
+
+A command sent with `Dry-Run: true` runs the same way, rules and duplicate checks included,
+and is then rolled back: the answer says what the command would do (an import's dry run lists
+every row's errors this way), and nothing is kept.
 """
 
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
@@ -31,10 +35,11 @@ from reintegration_sdk.runtime import Runtime
 COMMAND_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _CONNECTION = "reintegration.connection"
 REPLAYED_HEADER = "Idempotent-Replayed"
+DRY_RUN_HEADER = "Dry-Run"
 
 
 class _Refused(Exception):
-    """Carries an error answer out of the command's transaction so that it rolls back."""
+    """Carries an answer out of the command's transaction so that it rolls back."""
 
     def __init__(self, response: Response) -> None:
         self.response = response
@@ -50,7 +55,9 @@ class CommandRoute(APIRoute):
 
         async def run_command(request: Request) -> Response:
             runtime: Runtime = request.app.state.runtime
-            key = request.headers.get(idempotency.IDEMPOTENCY_HEADER)
+            dry_run = request.headers.get(DRY_RUN_HEADER, "").lower() == "true"
+            # A dry run keeps nothing, so it neither takes nor replays a key.
+            key = None if dry_run else request.headers.get(idempotency.IDEMPOTENCY_HEADER)
             if key is not None and not idempotency.valid_key(key):
                 raise InvalidFields(
                     [(f"header.{idempotency.IDEMPOTENCY_HEADER}", "1 to 255 printable ASCII")]
@@ -65,7 +72,9 @@ class CommandRoute(APIRoute):
                         if replay is not None:
                             return replay
                     response = await handle(request)
-                    if response.status_code >= 400:
+                    if dry_run:
+                        response.headers[DRY_RUN_HEADER] = "true"
+                    if response.status_code >= 400 or dry_run:
                         raise _Refused(response)
                     if key is not None:
                         await idempotency.remember(db, scope, key, _answer(response))
