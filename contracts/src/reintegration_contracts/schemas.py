@@ -19,7 +19,7 @@ DEFAULT_DIR = Path(__file__).resolve().parents[2] / "schemas"
 
 
 def schema_file_name(kind: EventKind) -> str:
-    return f"{kind.domain.value}/{kind.name}.v{kind.version}.json"
+    return f"{kind.domain}/{kind.name}.v{kind.version}.json"
 
 
 def current_schemas() -> dict[str, dict[str, Any]]:
