@@ -218,3 +218,14 @@ async def test_a_dry_run_answers_as_the_command_would_and_keeps_nothing(
     assert await events_in(database, "schedule-j") == 0
     kept = await client.get(f"/offices/{office}/schedules/j", headers=officer(office))
     assert kept.json()["offsets_days"] == []
+
+
+def test_the_api_document_declares_the_bearer_scheme_and_every_error_answer() -> None:
+    from reintegration_sdk.service import create_app
+    from reintegration_sdk.testing.documents import openapi_problems
+
+    app = create_app(definition)
+    assert openapi_problems(app) == []
+    operation = app.openapi()["paths"]["/offices/{country_office}/schedules/{name}"]["post"]
+    headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
+    assert {"Idempotency-Key", "Dry-Run"} <= headers

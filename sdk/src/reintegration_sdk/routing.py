@@ -25,10 +25,11 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.routing import APIRoute
 
 from reintegration_sdk import idempotency
-from reintegration_sdk.auth import CurrentPrincipal, get_principal
+from reintegration_sdk.auth import CurrentPrincipal, principal_of
 from reintegration_sdk.commands import UnitOfWork
 from reintegration_sdk.errors import InvalidFields
 from reintegration_sdk.http import RuntimeDep, get_runtime
+from reintegration_sdk.openapi import COMMAND_ERRORS, COMMAND_HEADERS, QUERY_ERRORS
 from reintegration_sdk.params import OfficePath
 from reintegration_sdk.runtime import Runtime
 
@@ -48,6 +49,19 @@ class _Refused(Exception):
 class CommandRoute(APIRoute):
     """A route whose commands run in one transaction and honour `Idempotency-Key`."""
 
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        methods = {method.upper() for method in kwargs.get("methods") or ()}
+        command = bool(methods & COMMAND_METHODS)
+        kwargs["responses"] = {
+            **(COMMAND_ERRORS if command else QUERY_ERRORS),
+            **(kwargs.get("responses") or {}),
+        }
+        if command:
+            extra = dict(kwargs.get("openapi_extra") or {})
+            extra["parameters"] = [*extra.get("parameters", []), *COMMAND_HEADERS]
+            kwargs["openapi_extra"] = extra
+        super().__init__(path, endpoint, **kwargs)
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handle = super().get_route_handler()
         if not (self.methods or set()) & COMMAND_METHODS:
@@ -62,7 +76,7 @@ class CommandRoute(APIRoute):
                 raise InvalidFields(
                     [(f"header.{idempotency.IDEMPOTENCY_HEADER}", "1 to 255 printable ASCII")]
                 )
-            scope = get_principal(request).subject if key is not None else ""
+            scope = principal_of(request).subject if key is not None else ""
             body = await request.body()  # cached on the request: the handler reads it again
             try:
                 async with runtime.pool.acquire() as db, db.transaction():
