@@ -21,6 +21,7 @@ install: ## Install uv (from PyPI) if missing, then every workspace package and 
 	  || { echo "installing uv from PyPI"; $(PYTHON) -m pip install --quiet --user uv 2>/dev/null \
 	       || $(PYTHON) -m pip install --quiet --break-system-packages uv; }
 	$(UV) sync --frozen --all-packages
+	npm ci --prefix tools/spec-check --no-audit --no-fund --ignore-scripts --loglevel=error
 
 up: ## Start Kafka (KRaft) and PostgreSQL as local processes; writes .env
 	$(STACK) up

@@ -2,6 +2,7 @@
 
 import pytest
 
+from reintegration_contracts import topics
 from reintegration_contracts.topics import (
     TopicError,
     all_domains_pattern,
@@ -13,6 +14,13 @@ from reintegration_contracts.topics import (
 )
 
 pytestmark = pytest.mark.unit
+
+
+@pytest.fixture(autouse=True)
+def _registrations_stay_in_the_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The registry is process-wide; another test reading the platform's contract (the
+    # checked-in AsyncAPI document) must not see these missions' domains.
+    monkeypatch.setattr(topics, "_owners", dict(topics._owners))
 
 
 def test_a_registered_domain_gets_topics_like_the_platforms() -> None:
