@@ -52,7 +52,7 @@ lint: install ## ruff, import boundaries, contract schemas
 	$(RUN) python -m reintegration_contracts.schemas check
 
 typecheck: install ## mypy (strict for contracts and sdk)
-	$(RUN) mypy contracts/src sdk/src scenarios/src $(wildcard services/*/src)
+	$(RUN) mypy contracts/src sdk/src sdk/examples scenarios/src $(wildcard services/*/src)
 
 unit: install ## Pure tests, no I/O
 	$(RUN) pytest -m unit

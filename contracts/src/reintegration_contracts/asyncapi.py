@@ -7,12 +7,13 @@ for as long as the contracts can read (upcast) them: a consumer may still meet t
 that keeps everything.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from reintegration_contracts import events as _events  # noqa: F401  (registers payloads)
 from reintegration_contracts.registry import EventKind, all_kinds, ce_type_for, latest_version
 from reintegration_contracts.subscriptions import consumes, publisher_of, services
-from reintegration_contracts.topics import DLQ_SUFFIX, TOPIC_ROOT, registered_domains
+from reintegration_contracts.topics import DLQ_SUFFIX, TOPIC_ROOT, Domain
 
 _HEADERS = {
     "ce_id": "Event id (UUID); consumers deduplicate on it",
@@ -65,10 +66,10 @@ def _message(kind: EventKind, shared_schemas: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _channels(kinds: list[EventKind]) -> dict[str, Any]:
+def _channels(kinds: list[EventKind], domains: Sequence[str]) -> dict[str, Any]:
     channels: dict[str, Any] = {}
     office = {"countryOffice": {"$ref": "#/components/parameters/countryOffice"}}
-    for domain in registered_domains():
+    for domain in domains:
         address = f"{TOPIC_ROOT}.{{countryOffice}}.{domain}"
         channels[domain] = {
             "address": address,
@@ -94,9 +95,9 @@ def _channels(kinds: list[EventKind]) -> dict[str, Any]:
     return channels
 
 
-def _operations(kinds: list[EventKind]) -> dict[str, Any]:
+def _operations(kinds: list[EventKind], domains: Sequence[str]) -> dict[str, Any]:
     operations: dict[str, Any] = {}
-    for domain in registered_domains():
+    for domain in domains:
         sent = [k for k in kinds if k.domain == domain and k.version == latest_version(k.name)]
         publisher = publisher_of(domain)
         if publisher is not None and sent:
@@ -109,7 +110,7 @@ def _operations(kinds: list[EventKind]) -> dict[str, Any]:
                 ],
             }
     for service in services():
-        for domain in consumes(service):
+        for domain in (d for d in consumes(service) if d in domains):
             operations[f"{service}.receive.{domain}"] = {
                 "action": "receive",
                 "channel": {"$ref": f"#/channels/{domain}"},
@@ -123,8 +124,10 @@ def _operations(kinds: list[EventKind]) -> dict[str, Any]:
     return operations
 
 
-def asyncapi_document() -> dict[str, Any]:
-    kinds = all_kinds()
+def asyncapi_document(domains: Sequence[str] | None = None) -> dict[str, Any]:
+    """The document of `domains` (default: the platform's own five)."""
+    shown = tuple(domains or (domain.value for domain in Domain))
+    kinds = [k for k in all_kinds() if k.domain in shown]
     shared_schemas: dict[str, Any] = {}
     messages = {message_id(k): _message(k, shared_schemas) for k in kinds}
     messages["DeadLetter"] = {
@@ -164,8 +167,8 @@ def asyncapi_document() -> dict[str, Any]:
                 "security": [{"$ref": "#/components/securitySchemes/scram"}],
             },
         },
-        "channels": _channels(kinds),
-        "operations": _operations(kinds),
+        "channels": _channels(kinds, shown),
+        "operations": _operations(kinds, shown),
         "components": {
             "messages": messages,
             "schemas": dict(sorted(shared_schemas.items())),
