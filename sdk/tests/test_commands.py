@@ -199,9 +199,18 @@ async def test_another_offices_stream_answers_as_if_it_did_not_exist(
     client, database = desk
     await client.post(f"/offices/{office}/schedules/i", json=body(15), headers=officer(office))
     elsewhere = await client.post(
-        f"/offices/{other_office}/schedules/i", json=body(30), headers=officer(other_office)
+        f"/offices/{other_office}/schedules/i/reset", headers=officer(other_office)
+    )
+    nowhere = await client.post(
+        f"/offices/{other_office}/schedules/never-made/reset", headers=officer(other_office)
     )
     assert (elsewhere.status_code, elsewhere.json()["error"]) == (404, "not_found")
+    # Byte for byte: nothing tells "exists in another office" from "does not exist".
+    assert elsewhere.content == nowhere.content
+    taken = await client.post(
+        f"/offices/{other_office}/schedules/i", json=body(30), headers=officer(other_office)
+    )
+    assert (taken.status_code, taken.json()["error"]) == (409, "concurrency_conflict")
     assert await events_in(database, "schedule-i") == 1
 
 
