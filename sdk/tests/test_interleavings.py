@@ -109,7 +109,7 @@ def _read_models(tmp: Path, name: str, handlers: EventHandlers) -> ReadModels:
     (folder / "001_toy.sql").write_text(VISITS + COUNTS)
     return ReadModels(
         name=name,
-        domain=Domain.MONITORING,
+        domain=Domain.MONITORING.value,
         projections=(handlers,),
         reactions=None,
         consumes=frozenset(),

@@ -50,7 +50,8 @@ import asyncpg
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
-from reintegration_contracts import Domain, EventEnvelope, EventPayload
+from reintegration_contracts import EventEnvelope, EventPayload
+from reintegration_contracts.topics import domain_name
 from reintegration_sdk.database import SDK_MIGRATIONS, create_pool, migration_files
 from reintegration_sdk.dispatch import EventHandlers
 from reintegration_sdk.events import EventMeta
@@ -254,10 +255,10 @@ class ReadModels:
     consumes its own domain too, so its own events reach both, as they do live."""
 
     name: str
-    domain: Domain
+    domain: str
     projections: tuple[EventHandlers, ...]
     reactions: EventHandlers | None
-    consumes: frozenset[Domain]
+    consumes: frozenset[str]
     migrations: tuple[tuple[str, Path], ...]
 
     @classmethod
@@ -268,10 +269,10 @@ class ReadModels:
             migrations.append((definition.name, definition.migrations))
         return cls(
             name=definition.name,
-            domain=definition.domain,
+            domain=domain_name(definition.domain),
             projections=definition.store.projections,
             reactions=definition.reactions,
-            consumes=frozenset(definition.consumes),
+            consumes=frozenset(domain_name(d) for d in definition.consumes),
             migrations=tuple(migrations),
         )
 
