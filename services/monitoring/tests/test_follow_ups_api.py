@@ -8,7 +8,7 @@ from monitoring_builders import Programme
 
 from conftest import MonitoringUnderTest
 from monitoring.app import definition
-from monitoring.reactions import policies
+from monitoring.policies import policies
 from reintegration_contracts import topic_for
 from reintegration_sdk.projections import rebuild_from_kafka
 from reintegration_sdk.testing.service import auth_headers, eventually, read_topic

@@ -15,8 +15,9 @@ from procurement_builders import (
 )
 
 from procurement.app import definition
+from procurement.policies import policies
 from procurement.projections import read_models
-from procurement.reactions import policies, reactions
+from procurement.reactions import reactions
 from reintegration_contracts import topic_for
 from reintegration_sdk.projections import rebuild_from_kafka, rebuild_from_store, table_snapshot
 from reintegration_sdk.testing.service import eventually, publish, upstream_event

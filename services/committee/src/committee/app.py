@@ -3,7 +3,8 @@
 from pathlib import Path
 
 from committee.api import router
-from committee.reactions import policies, reactions
+from committee.policies import policies
+from committee.reactions import reactions
 from committee.store import store
 from reintegration_contracts import Domain
 from reintegration_sdk.service import ServiceDefinition

@@ -1,21 +1,16 @@
-"""What the committee takes from other services' events, applied once through the inbox.
-
-`reactions` keep who passed entrepreneurship training (a read model, rebuilt from Kafka);
-`policies` note procurement's budget reviews on the plans (a command: it appends
-PlanBudgetReviewNoted, live only, never in a rebuild).
+"""What the committee takes from other services' events: who passed entrepreneurship
+training (a read model, rebuilt from Kafka). Noting procurement's budget reviews on the plans
+is a command: policies.py.
 """
 
 import asyncpg
 
-from committee import domain, handlers
-from reintegration_contracts.events.procurement import BudgetReviewed
+from committee import domain
 from reintegration_contracts.events.training import TrainingCompleted
 from reintegration_sdk.dispatch import EventHandlers
 from reintegration_sdk.events import EventMeta
-from reintegration_sdk.eventstore import EventContext
 
 reactions = EventHandlers("committee", tables=["entrepreneurship_graduates"])
-policies = EventHandlers("committee-policies")
 
 
 @reactions.on(TrainingCompleted)
@@ -37,12 +32,3 @@ async def on_training_completed(
         event.cohort_id,
         event.completed_on,
     )
-
-
-@policies.on(BudgetReviewed)
-async def note_budget_review(
-    db: asyncpg.Connection, event: BudgetReviewed, meta: EventMeta
-) -> None:
-    # The noted review carries the review's own id and revision: a replayed review, or an
-    # older revision arriving late, notes nothing new.
-    await handlers.note_budget_review(db, EventContext.caused_by(meta, meta.actor), event)

@@ -6,7 +6,8 @@ from fastapi import FastAPI
 
 from monitoring import api, dashboard, queries
 from monitoring.handlers import store
-from monitoring.reactions import policies, reactions
+from monitoring.policies import policies
+from monitoring.reactions import reactions
 from reintegration_contracts import Domain
 from reintegration_sdk.service import ServiceDefinition
 from reintegration_sdk.service import create_app as create_service_app

@@ -5,7 +5,8 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from procurement.api import routers
-from procurement.reactions import policies, reactions
+from procurement.policies import policies
+from procurement.reactions import reactions
 from procurement.store import store
 from reintegration_contracts import Domain
 from reintegration_sdk.service import ServiceDefinition, create_app, serve
