@@ -11,7 +11,7 @@ RUN := $(UV) run --frozen
 WITH_ENV := set -a; [ -f .env ] && source .env; set +a;
 
 .PHONY: help install up down status logs lint typecheck schemas test unit integration e2e \
-        browser bench demo browsers clean services services-status
+        browser bench demo browsers clean services services-status recording
 
 help: ## Show this help
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ integration: install up ## Tests against the real broker and database
 
 e2e: install up ## All services over HTTP and Kafka
 	$(WITH_ENV) $(RUN) pytest -m e2e
+
+recording: install up ## Replay the small scenario and rewrite tests/recordings/small.jsonl
+	$(WITH_ENV) $(RUN) python tests/recordings/record.py small
 
 browsers: ## Debian's Chromium for the dashboard's browser test (apt; root or sudo)
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from committee.api import router
-from committee.reactions import reactions
+from committee.reactions import policies, reactions
 from committee.store import store
 from reintegration_contracts import Domain
 from reintegration_sdk.service import ServiceDefinition
@@ -17,6 +17,7 @@ definition = ServiceDefinition(
     store=store,
     migrations=Path(__file__).parent / "migrations",
     reactions=reactions,
+    policies=policies,
     # Training tells who passed entrepreneurship training; procurement reviews budgets.
     consumes=[Domain.TRAINING, Domain.PROCUREMENT],
     default_port=HTTP_PORT,

@@ -1,4 +1,9 @@
-"""Read models built from the committee's own events, in the appending transaction."""
+"""Read models built from the committee's own events, in the appending transaction.
+
+Each handler is idempotent on its own and a plan's status only moves forward (a decision is
+final, a later review revision replaces an earlier one), so a rebuild over live rows or a
+redelivered stream leaves the same rows.
+"""
 
 import json
 
@@ -28,7 +33,8 @@ async def on_plan_submitted(db: asyncpg.Connection, event: PlanSubmitted, meta: 
         """INSERT INTO plans (plan_id, country_office, kind, region, commune, sector, trade,
                activity, beneficiary_count, status, currency, submitted_on, submitted_total,
                in_kind_total)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)""",
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+           ON CONFLICT DO NOTHING""",
         event.plan_id,
         meta.country_office,
         event.kind.value,
@@ -46,7 +52,7 @@ async def on_plan_submitted(db: asyncpg.Connection, event: PlanSubmitted, meta: 
     )
     await db.executemany(
         """INSERT INTO plan_beneficiaries (plan_id, returnee_id, country_office)
-           VALUES ($1, $2, $3)""",
+           VALUES ($1, $2, $3) ON CONFLICT DO NOTHING""",
         [(event.plan_id, returnee, meta.country_office) for returnee in event.beneficiary_ids],
     )
 
@@ -56,9 +62,10 @@ async def on_budget_review_noted(
     db: asyncpg.Connection, event: PlanBudgetReviewNoted, meta: EventMeta
 ) -> None:
     await db.execute(
-        """UPDATE plans SET status = $2, review_revision = $3, reviewed_on = $4,
-               reviewed_total = $5, flagged_lines = $6
-           WHERE plan_id = $1""",
+        """UPDATE plans SET review_revision = $3, reviewed_on = $4, reviewed_total = $5,
+               flagged_lines = $6,
+               status = CASE WHEN decided_on IS NULL THEN $2 ELSE status END
+           WHERE plan_id = $1 AND coalesce(review_revision, 0) <= $3""",
         event.plan_id,
         PlanStatus.REVIEWED.value,
         event.revision,
@@ -106,7 +113,7 @@ async def on_session_held(
     await db.execute(
         """INSERT INTO committee_sessions (session_id, country_office, region, commune, held_on,
                members)
-           VALUES ($1, $2, $3, $4, $5, $6::jsonb)""",
+           VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT DO NOTHING""",
         event.session_id,
         meta.country_office,
         event.locality.region,

@@ -1,4 +1,9 @@
-"""What the committee takes from other services' events, applied once through the inbox."""
+"""What the committee takes from other services' events, applied once through the inbox.
+
+`reactions` keep who passed entrepreneurship training (a read model, rebuilt from Kafka);
+`policies` note procurement's budget reviews on the plans (a command: it appends
+PlanBudgetReviewNoted, live only, never in a rebuild).
+"""
 
 import asyncpg
 
@@ -10,6 +15,7 @@ from reintegration_sdk.events import EventMeta
 from reintegration_sdk.eventstore import EventContext
 
 reactions = EventHandlers("committee", tables=["entrepreneurship_graduates"])
+policies = EventHandlers("committee-policies")
 
 
 @reactions.on(TrainingCompleted)
@@ -18,11 +24,14 @@ async def on_training_completed(
 ) -> None:
     if not domain.completes_entrepreneurship(event):
         return
+    # A returnee who passed twice keeps the earliest completion, whichever arrives first.
     await db.execute(
-        """INSERT INTO entrepreneurship_graduates (country_office, returnee_id, cohort_id,
+        """INSERT INTO entrepreneurship_graduates AS g (country_office, returnee_id, cohort_id,
                completed_on)
            VALUES ($1, $2, $3, $4)
-           ON CONFLICT (country_office, returnee_id) DO NOTHING""",
+           ON CONFLICT (country_office, returnee_id) DO UPDATE
+           SET cohort_id = excluded.cohort_id, completed_on = excluded.completed_on
+           WHERE (excluded.completed_on, excluded.cohort_id) < (g.completed_on, g.cohort_id)""",
         meta.country_office,
         event.returnee_id,
         event.cohort_id,
@@ -30,8 +39,10 @@ async def on_training_completed(
     )
 
 
-@reactions.on(BudgetReviewed)
-async def on_budget_reviewed(
+@policies.on(BudgetReviewed)
+async def note_budget_review(
     db: asyncpg.Connection, event: BudgetReviewed, meta: EventMeta
 ) -> None:
+    # The noted review carries the review's own id and revision: a replayed review, or an
+    # older revision arriving late, notes nothing new.
     await handlers.note_budget_review(db, EventContext.caused_by(meta, meta.actor), event)

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from monitoring import api, dashboard, queries
 from monitoring.handlers import store
-from monitoring.reactions import reactions
+from monitoring.reactions import policies, reactions
 from reintegration_contracts import Domain
 from reintegration_sdk.service import ServiceDefinition
 from reintegration_sdk.service import create_app as create_service_app
@@ -21,6 +21,7 @@ definition = ServiceDefinition(
     store=store,
     migrations=Path(__file__).parent / "migrations",
     reactions=reactions,
+    policies=policies,
     consumes=list(Domain),
     default_port=DEFAULT_PORT,
     title="Reintegration monitoring service",
