@@ -58,7 +58,9 @@ async def training(
             "effective_from": str(TODAY - timedelta(days=365)),
         }
         manager = auth_headers([Role.OFFICE_MANAGER], [office])
-        response = await client.post(f"/{office}/daily-allowance", json=rate, headers=manager)
+        response = await client.post(
+            f"/offices/{office}/daily-allowance", json=rate, headers=manager
+        )
         assert response.status_code == 201, response.text
         yield under_test
 
