@@ -110,7 +110,11 @@ class Runner:
         )
         for index, centre in enumerate(s.training.centres):
             answer = await self.api.send(
-                "training", "POST", f"/offices/{cc}/centres", Role.TRAINING_OFFICER, bodies.centre(centre)
+                "training",
+                "POST",
+                f"/offices/{cc}/centres",
+                Role.TRAINING_OFFICER,
+                bodies.centre(centre),
             )
             centre_id = self.ids.centres[index] = answer["id"]
             inspected = bodies.inspection(start - timedelta(days=60))
