@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from training_builders import DAILY_ALLOWANCE, TODAY, TrainingUnderTest
 
-from reintegration_sdk.auth import Role
+from reintegration_sdk import Role
 from reintegration_sdk.testing.infrastructure import Infrastructure
 from reintegration_sdk.testing.plugin import temporary_database
 from reintegration_sdk.testing.service import (

@@ -8,7 +8,7 @@ from uuid import uuid4
 import pytest
 from training_builders import DAILY_ALLOWANCE, LAST_MONTH, TODAY, TrainingUnderTest
 
-from reintegration_sdk.auth import Role
+from reintegration_sdk import Role
 from reintegration_sdk.testing.service import auth_headers
 
 pytestmark = pytest.mark.integration

@@ -10,7 +10,7 @@ import httpx
 
 from reintegration_contracts import Domain, EventEnvelope, topic_for
 from reintegration_contracts.events.intake import CounsellingAttended
-from reintegration_sdk.auth import Role
+from reintegration_sdk import Role
 from reintegration_sdk.testing.infrastructure import Infrastructure
 from reintegration_sdk.testing.service import (
     auth_headers,
