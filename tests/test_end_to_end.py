@@ -56,10 +56,10 @@ async def read_models(api: Platform) -> dict[str, Any]:
             "returnee_id", await api.read("intake", f"/offices/{cc}/returnees", Role.CASEWORKER)
         ),
         "training cohorts": by(
-            "cohort_id", await api.read("training", f"/{cc}/cohorts", Role.TRAINING_OFFICER)
+            "cohort_id", await api.read("training", f"/offices/{cc}/cohorts", Role.TRAINING_OFFICER)
         ),
         "training certifications": await api.read(
-            "training", f"/{cc}/certifications", Role.TRAINING_OFFICER
+            "training", f"/offices/{cc}/certifications", Role.TRAINING_OFFICER
         ),
         "committee plans": by(
             "plan_id",

@@ -104,20 +104,24 @@ class Runner:
         await self.api.send(
             "training",
             "POST",
-            f"/{cc}/daily-allowance",
+            f"/offices/{cc}/daily-allowance",
             Role.OFFICE_MANAGER,
             bodies.daily_allowance(s, start - timedelta(days=30)),
         )
         for index, centre in enumerate(s.training.centres):
             answer = await self.api.send(
-                "training", "POST", f"/{cc}/centres", Role.TRAINING_OFFICER, bodies.centre(centre)
+                "training",
+                "POST",
+                f"/offices/{cc}/centres",
+                Role.TRAINING_OFFICER,
+                bodies.centre(centre),
             )
             centre_id = self.ids.centres[index] = answer["id"]
             inspected = bodies.inspection(start - timedelta(days=60))
             await self.api.send(
                 "training",
                 "POST",
-                f"/{cc}/centres/{centre_id}/inspections",
+                f"/offices/{cc}/centres/{centre_id}/inspections",
                 Role.TRAINING_OFFICER,
                 inspected,
             )
@@ -125,7 +129,7 @@ class Runner:
             await self.api.send(
                 "training",
                 "POST",
-                f"/{cc}/centres/{centre_id}/contracts",
+                f"/offices/{cc}/centres/{centre_id}/contracts",
                 Role.TRAINING_OFFICER,
                 contract,
             )
@@ -220,10 +224,10 @@ class Runner:
         cc, officer = self.office, Role.TRAINING_OFFICER
         centre_id = self.ids.centres.get(cohort.centre) if cohort.centre is not None else None
         answer = await self.api.send(
-            "training", "POST", f"/{cc}/cohorts", officer, bodies.cohort(cohort, centre_id)
+            "training", "POST", f"/offices/{cc}/cohorts", officer, bodies.cohort(cohort, centre_id)
         )
         cohort_id = self.ids.cohorts[cohort.key] = answer["id"]
-        path = f"/{cc}/cohorts/{cohort_id}"
+        path = f"/offices/{cc}/cohorts/{cohort_id}"
         enrolled_on = str(cohort.start - timedelta(days=3))
         for member in cohort.members:
             body = {"returnee_id": self.ids.returnees[member], "enrolled_on": enrolled_on}

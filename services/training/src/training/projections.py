@@ -5,7 +5,6 @@ counts are recounted from the rows, never incremented), so a rebuild over live r
 redelivered stream changes nothing.
 """
 
-from datetime import timedelta
 from typing import TypeAlias
 
 import asyncpg
@@ -24,8 +23,8 @@ from reintegration_contracts.events.training import (
     TrainingCompleted,
     TrainingEnrolled,
 )
-from reintegration_sdk.dispatch import EventHandlers
-from reintegration_sdk.events import EventMeta
+from reintegration_sdk import EventHandlers, EventMeta
+from training.domain.cohorts import course_end
 
 read_models = EventHandlers(
     "training-read-models",
@@ -93,7 +92,7 @@ async def on_cohort_scheduled(db: Db, event: CohortScheduled, meta: EventMeta) -
         event.locality.region,
         event.locality.commune,
         event.start_date,
-        event.start_date + timedelta(days=event.duration_days - 1),
+        course_end(event.start_date, event.duration_days),
         event.capacity,
     )
 
