@@ -64,7 +64,9 @@ class UnitOfWork:
         """The stream folded by `decider`; NotFound if it belongs to another country office."""
         history = await self.store.load(self.db, stream_id)
         if history and history[0].country_office != self.country_office:
-            raise NotFound(f"{stream_id} in country office {self.country_office}")
+            # Worded as a domain words a stream that does not exist (`NotFound(stream_id)`),
+            # so the two answers cannot be told apart.
+            raise NotFound(stream_id)
         state = decider.fold(event.payload() for event in history)
         return Loaded(stream_id, state, history[-1].version if history else 0)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 
+from committee.app import definition
 from reintegration_sdk.testing.infrastructure import Infrastructure
 from reintegration_sdk.testing.interleavings import (
     Interleaving,
@@ -19,7 +20,6 @@ from reintegration_sdk.testing.interleavings import (
 )
 from reintegration_sdk.testing.plugin import temporary_database
 from reintegration_sdk.testing.recording import read_recording, recorded_envelopes
-from committee.app import definition
 
 pytestmark = pytest.mark.integration
 

@@ -6,8 +6,9 @@ import asyncpg
 import pytest
 
 from committee.app import definition
+from committee.policies import policies
 from committee.projections import read_models
-from committee.reactions import policies, reactions
+from committee.reactions import reactions
 from reintegration_contracts import Domain, topic_for
 from reintegration_sdk.projections import rebuild_from_kafka, rebuild_from_store, table_snapshot
 

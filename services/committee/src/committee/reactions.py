@@ -1,28 +1,20 @@
-"""What the committee takes from other services' events, applied once through the inbox.
-
-`reactions` keep who passed entrepreneurship training (a read model, rebuilt from Kafka);
-`policies` note procurement's budget reviews on the plans (a command: it appends
-PlanBudgetReviewNoted, live only, never in a rebuild).
-"""
+"""What the committee learns from other services' events: a read model, applied once each
+through the inbox and rebuilt from Kafka."""
 
 import asyncpg
 
-from committee import domain, handlers
-from reintegration_contracts.events.procurement import BudgetReviewed
+from committee.domain import completes_entrepreneurship
 from reintegration_contracts.events.training import TrainingCompleted
-from reintegration_sdk.dispatch import EventHandlers
-from reintegration_sdk.events import EventMeta
-from reintegration_sdk.eventstore import EventContext
+from reintegration_sdk import EventHandlers, EventMeta
 
 reactions = EventHandlers("committee", tables=["entrepreneurship_graduates"])
-policies = EventHandlers("committee-policies")
 
 
 @reactions.on(TrainingCompleted)
 async def on_training_completed(
     db: asyncpg.Connection, event: TrainingCompleted, meta: EventMeta
 ) -> None:
-    if not domain.completes_entrepreneurship(event):
+    if not completes_entrepreneurship(event):
         return
     # A returnee who passed twice keeps the earliest completion, whichever arrives first.
     await db.execute(
@@ -37,12 +29,3 @@ async def on_training_completed(
         event.cohort_id,
         event.completed_on,
     )
-
-
-@policies.on(BudgetReviewed)
-async def note_budget_review(
-    db: asyncpg.Connection, event: BudgetReviewed, meta: EventMeta
-) -> None:
-    # The noted review carries the review's own id and revision: a replayed review, or an
-    # older revision arriving late, notes nothing new.
-    await handlers.note_budget_review(db, EventContext.caused_by(meta, meta.actor), event)
