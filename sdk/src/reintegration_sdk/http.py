@@ -59,8 +59,7 @@ def install_error_handlers(app: FastAPI) -> None:
         # and the unit of work) is reported once per declaration; name it once.
         problems = list(
             dict.fromkeys(
-                (".".join(str(p) for p in item["loc"]), str(item["msg"]))
-                for item in error.errors()
+                (".".join(str(p) for p in item["loc"]), str(item["msg"])) for item in error.errors()
             )
         )
         if any(item.get("type") == "json_invalid" for item in error.errors()):

@@ -22,6 +22,8 @@ from committee.domain import (
     plans,
 )
 from reintegration_contracts.events.committee import (
+    PlanAmended,
+    PlanApproved,
     PlanBudgetReviewNoted,
     PlanKind,
     PlanSubmitted,
@@ -511,7 +513,8 @@ def test_an_amendment_is_approved_as_amended() -> None:
     command = amend_in(a_session(), (FABRIC,), ("start with fabric only",))
     amendment, approval = plans.given(REVIEWED, command)
     assert amendment == plan_amended(budget_lines=[FABRIC], conditions=["start with fabric only"])
-    assert approval.event_name == "PlanApproved"
+    assert isinstance(amendment, PlanAmended)
+    assert isinstance(approval, PlanApproved)
     assert amendment.budget_lines == approval.approved_budget == [FABRIC]
     assert approval.approved_total == 50_000
     assert approval.amended is True

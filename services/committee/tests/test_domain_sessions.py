@@ -20,7 +20,7 @@ from committee.domain import (
 )
 from reintegration_contracts.events.committee import CommitteeSessionHeld, ConveningThresholdSet
 from reintegration_contracts.types import Locality
-from reintegration_sdk import InvalidFields, RuleViolation
+from reintegration_sdk import InvalidField, InvalidFields, RuleViolation
 
 from .domain_builders import (
     AGRONOMIST,
@@ -75,7 +75,7 @@ class Refused:
         pytest.param(
             [],
             a_holding(held_on=TODAY.replace(month=7)),
-            Refused("invalid_field", InvalidFields),
+            Refused("invalid_field", InvalidField),
             id="held-in-the-future",
         ),
         pytest.param(
