@@ -63,9 +63,13 @@ async def read_models(api: Platform) -> dict[str, Any]:
         ),
         "committee plans": by(
             "plan_id",
-            await api.read("committee", f"/{cc}/plans", Role.COMMITTEE_SECRETARY, limit=5000),
+            await api.read(
+                "committee", f"/offices/{cc}/plans", Role.COMMITTEE_SECRETARY, limit=5000
+            ),
         ),
-        "committee funnel": await api.read("committee", f"/{cc}/funnel", Role.COMMITTEE_SECRETARY),
+        "committee funnel": await api.read(
+            "committee", f"/offices/{cc}/funnel", Role.COMMITTEE_SECRETARY
+        ),
         "procurement reviews": by(
             "plan_id",
             await api.read(

@@ -151,7 +151,7 @@ class Runner:
         await self.api.send(
             "committee",
             "PUT",
-            f"/{cc}/convening-threshold",
+            f"/offices/{cc}/convening-threshold",
             Role.OFFICE_MANAGER,
             {"threshold": s.committee.plans_per_session},
         )
@@ -248,7 +248,12 @@ class Runner:
             plan = self.script.plans[key]
             body = bodies.plan(self.s, plan, self.ids.returnees)
             answer = await self.api.send(
-                "committee", "POST", f"/{self.office}/plans", Role.CASEWORKER, body, UNTIL_TRAINED
+                "committee",
+                "POST",
+                f"/offices/{self.office}/plans",
+                Role.CASEWORKER,
+                body,
+                UNTIL_TRAINED,
             )
             self.ids.plans[key] = answer["plan_id"]
 
@@ -265,7 +270,7 @@ class Runner:
             answer = await self.api.send(
                 "committee",
                 "POST",
-                f"/{self.office}/sessions",
+                f"/offices/{self.office}/sessions",
                 secretary,
                 bodies.committee_session(self.s, session),
             )
@@ -276,7 +281,7 @@ class Runner:
                 await self.api.send(
                     "committee",
                     "POST",
-                    f"/{self.office}/plans/{plan_id}/{kind}",
+                    f"/offices/{self.office}/plans/{plan_id}/{kind}",
                     secretary,
                     body,
                     UNTIL_REVIEWED,

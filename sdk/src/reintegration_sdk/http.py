@@ -55,9 +55,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def validation(_: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, RequestValidationError)
-        problems = [
-            (".".join(str(p) for p in item["loc"]), str(item["msg"])) for item in error.errors()
-        ]
+        # A path parameter that several dependencies declare (the office: the access check
+        # and the unit of work) is reported once per declaration; name it once.
+        problems = list(
+            dict.fromkeys(
+                (".".join(str(p) for p in item["loc"]), str(item["msg"])) for item in error.errors()
+            )
+        )
         if any(item.get("type") == "json_invalid" for item in error.errors()):
             body = error_body(
                 "malformed_body",

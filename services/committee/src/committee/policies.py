@@ -1,22 +1,29 @@
-"""What the committee does when procurement publishes: note a budget review on its plan (it
-appends PlanBudgetReviewNoted). Live only, through the inbox, never in a rebuild.
-"""
+"""What the committee does because procurement reviewed a budget: it notes the review on the
+plan (a command, appending PlanBudgetReviewNoted), live only, never in a rebuild."""
+
+import logging
 
 import asyncpg
 
 from committee import handlers
+from committee.projections import store
 from reintegration_contracts.events.procurement import BudgetReviewed
-from reintegration_sdk.dispatch import EventHandlers
-from reintegration_sdk.events import EventMeta
-from reintegration_sdk.eventstore import EventContext
+from reintegration_sdk import EventHandlers, EventMeta, NotFound, UnitOfWork
+
+log = logging.getLogger(__name__)
 
 policies = EventHandlers("committee-policies")
 
 
 @policies.on(BudgetReviewed)
-async def note_budget_review(
+async def on_budget_reviewed(
     db: asyncpg.Connection, event: BudgetReviewed, meta: EventMeta
 ) -> None:
     # The noted review carries the review's own id and revision: a replayed review, or an
     # older revision arriving late, notes nothing new.
-    await handlers.note_budget_review(db, EventContext.caused_by(meta, meta.actor), event)
+    work = UnitOfWork.caused_by(db, store, meta, meta.actor)
+    try:
+        await handlers.note_budget_review(work, event)
+    except NotFound:
+        # The plan is another office's: this office's review cannot touch it.
+        log.warning("budget review %s names a plan of another office; ignored", event.review_id)

@@ -1,14 +1,11 @@
-"""What the committee takes from other services' events: who passed entrepreneurship
-training (a read model, rebuilt from Kafka). Noting procurement's budget reviews on the plans
-is a command: policies.py.
-"""
+"""What the committee learns from other services' events: a read model, applied once each
+through the inbox and rebuilt from Kafka."""
 
 import asyncpg
 
-from committee import domain
+from committee.domain import completes_entrepreneurship
 from reintegration_contracts.events.training import TrainingCompleted
-from reintegration_sdk.dispatch import EventHandlers
-from reintegration_sdk.events import EventMeta
+from reintegration_sdk import EventHandlers, EventMeta
 
 reactions = EventHandlers("committee", tables=["entrepreneurship_graduates"])
 
@@ -17,7 +14,7 @@ reactions = EventHandlers("committee", tables=["entrepreneurship_graduates"])
 async def on_training_completed(
     db: asyncpg.Connection, event: TrainingCompleted, meta: EventMeta
 ) -> None:
-    if not domain.completes_entrepreneurship(event):
+    if not completes_entrepreneurship(event):
         return
     # A returnee who passed twice keeps the earliest completion, whichever arrives first.
     await db.execute(
