@@ -24,10 +24,10 @@ def _registrations_stay_in_the_test(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_registered_domain_gets_topics_like_the_platforms() -> None:
-    register_domain("home_visits", owner="ml-mission")
-    assert "home_visits" in registered_domains()
-    assert topic_for("ml", "home_visits") == "reintegration.ml.home_visits"
-    assert parse_topic("reintegration.ml.home_visits") == ("ml", "home_visits")
+    register_domain("water_points", owner="ml-mission")
+    assert "water_points" in registered_domains()
+    assert topic_for("ml", "water_points") == "reintegration.ml.water_points"
+    assert parse_topic("reintegration.ml.water_points") == ("ml", "water_points")
 
 
 def test_an_unregistered_domain_has_no_topic() -> None:
@@ -55,7 +55,7 @@ def test_hq_reads_every_domain_but_no_dead_letters() -> None:
 
     everything = re.compile(all_domains_pattern())
     assert everything.match("reintegration.bf.intake")
-    assert everything.match("reintegration.ml.home_visits")
+    assert everything.match("reintegration.ml.water_points")
     assert not everything.match("reintegration.bf.intake.dlq")
     assert not everything.match("partners.ngo1.events")
     assert re.match(domain_pattern("intake"), "reintegration.ne.intake")
