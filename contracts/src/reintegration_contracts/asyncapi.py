@@ -12,7 +12,7 @@ from typing import Any
 
 from reintegration_contracts import events as _events  # noqa: F401  (registers payloads)
 from reintegration_contracts.registry import EventKind, all_kinds, ce_type_for, latest_version
-from reintegration_contracts.subscriptions import consumes, publisher_of, services
+from reintegration_contracts.subscriptions import consumes, publisher_of
 from reintegration_contracts.topics import DLQ_SUFFIX, TOPIC_ROOT, Domain
 
 _HEADERS = {
@@ -95,9 +95,11 @@ def _channels(kinds: list[EventKind], domains: Sequence[str]) -> dict[str, Any]:
     return channels
 
 
-def _operations(kinds: list[EventKind], domains: Sequence[str]) -> dict[str, Any]:
+def _operations(kinds: list[EventKind], own: Sequence[str], shown: Sequence[str]) -> dict[str, Any]:
+    """What the publishers of `own` domains send, and what they receive of `shown` ones."""
     operations: dict[str, Any] = {}
-    for domain in domains:
+    publishers = [p for p in dict.fromkeys(publisher_of(d) for d in own) if p is not None]
+    for domain in own:
         sent = [k for k in kinds if k.domain == domain and k.version == latest_version(k.name)]
         publisher = publisher_of(domain)
         if publisher is not None and sent:
@@ -109,8 +111,8 @@ def _operations(kinds: list[EventKind], domains: Sequence[str]) -> dict[str, Any
                     {"$ref": f"#/channels/{domain}/messages/{message_id(k)}"} for k in sent
                 ],
             }
-    for service in services():
-        for domain in (d for d in consumes(service) if d in domains):
+    for service in publishers:
+        for domain in (d for d in consumes(service) if d in shown):
             operations[f"{service}.receive.{domain}"] = {
                 "action": "receive",
                 "channel": {"$ref": f"#/channels/{domain}"},
@@ -124,9 +126,13 @@ def _operations(kinds: list[EventKind], domains: Sequence[str]) -> dict[str, Any
     return operations
 
 
-def asyncapi_document(domains: Sequence[str] | None = None) -> dict[str, Any]:
-    """The document of `domains` (default: the platform's own five)."""
+def asyncapi_document(
+    domains: Sequence[str] | None = None, own: Sequence[str] | None = None
+) -> dict[str, Any]:
+    """The document of `domains` (default: the platform's own five), with the operations of
+    the services publishing the `own` ones (default: all of `domains`)."""
     shown = tuple(domains or (domain.value for domain in Domain))
+    mine = tuple(own or shown)
     kinds = [k for k in all_kinds() if k.domain in shown]
     shared_schemas: dict[str, Any] = {}
     messages = {message_id(k): _message(k, shared_schemas) for k in kinds}
@@ -168,7 +174,7 @@ def asyncapi_document(domains: Sequence[str] | None = None) -> dict[str, Any]:
             },
         },
         "channels": _channels(kinds, shown),
-        "operations": _operations(kinds, shown),
+        "operations": _operations(kinds, mine, shown),
         "components": {
             "messages": messages,
             "schemas": dict(sorted(shared_schemas.items())),

@@ -51,7 +51,7 @@ def write(directory: Path = DEFAULT_DIR, domains: Sequence[str] = PLATFORM_DOMAI
         path.write_text(render(schema))
         written.append(path)
     asyncapi = directory.parent / "asyncapi.json"
-    asyncapi.write_text(render(asyncapi_document(document_domains(domains))))
+    asyncapi.write_text(render(asyncapi_document(document_domains(domains), own=domains)))
     return [*written, asyncapi]
 
 
@@ -76,7 +76,7 @@ def check(directory: Path = DEFAULT_DIR, domains: Sequence[str] = PLATFORM_DOMAI
         ):
             problems.append(f"{name}: checked-in schema is stale (run `make schemas`)")
     asyncapi = directory.parent / "asyncapi.json"
-    document = render(asyncapi_document(document_domains(domains)))
+    document = render(asyncapi_document(document_domains(domains), own=domains))
     if not asyncapi.exists() or asyncapi.read_text() != document:
         problems.append("asyncapi.json: stale (run `make schemas`)")
     return problems
