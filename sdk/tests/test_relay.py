@@ -18,7 +18,6 @@ from reintegration_sdk.dispatch import EventHandlers
 from reintegration_sdk.events import EventMeta
 from reintegration_sdk.eventstore import EventContext, EventStore
 from reintegration_sdk.inbox import Inbox, Record
-from reintegration_sdk.kafka import idempotent_producer
 from reintegration_sdk.relay import Relay
 from reintegration_sdk.testing.infrastructure import Infrastructure
 from reintegration_sdk.testing.service import random_office, read_topic, read_topic_records
@@ -47,16 +46,13 @@ async def append(pool: asyncpg.Pool, office: str, stream: str, count: int = 1) -
 
 
 async def relay_once(pool: asyncpg.Pool, infrastructure: Infrastructure) -> int:
-    producer = idempotent_producer(infrastructure.kafka_bootstrap_servers, "test-relay")
-    await producer.start()
-    try:
-        relay = Relay(pool, producer, "monitoring", infrastructure.kafka_bootstrap_servers)
-        total = 0
-        while sent := await relay.publish_pending():
+    relay = Relay(pool, "monitoring", infrastructure.kafka_bootstrap_servers)
+    total = 0
+    async with relay.session() as session:
+        assert session is not None
+        while sent := await session.publish_pending():
             total += sent
-        return total
-    finally:
-        await producer.stop()
+    return total
 
 
 async def test_events_are_published_in_stream_order_with_cloudevents_headers(
@@ -138,14 +134,11 @@ async def test_a_writer_whose_transaction_id_is_older_than_its_position_is_not_s
 RELAY_PROCESS = """
 import asyncio, sys
 from reintegration_sdk.database import create_pool
-from reintegration_sdk.kafka import idempotent_producer
 from reintegration_sdk.relay import Relay
 
 async def main(dsn, bootstrap):
     pool = await create_pool(dsn)
-    producer = idempotent_producer(bootstrap, "relay-process")
-    await producer.start()
-    relay = Relay(pool, producer, "monitoring", bootstrap, batch_size=25)
+    relay = Relay(pool, "monitoring", bootstrap, batch_size=25)
     await relay.run(asyncio.Event())
 
 asyncio.run(main(sys.argv[1], sys.argv[2]))
