@@ -1,5 +1,7 @@
 """Kafka plumbing: topic creation, the relay's transactional producer, read-committed readers."""
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
@@ -96,6 +98,22 @@ def transactional_producer(
         compression_type=None,
         request_timeout_ms=15_000,
     )
+
+
+async def close_producer(producer: AIOKafkaProducer, timeout: float = 5.0) -> None:
+    """Stop `producer`, also when the broker is gone.
+
+    With the broker away, `stop()` waits for deliveries that cannot happen; cut short, it
+    would leave the producer's sender and metadata tasks running (and reconnecting) for ever.
+    """
+    try:
+        await asyncio.wait_for(producer.stop(), timeout=timeout)
+    except Exception as error:
+        log.info("producer stopped uncleanly (%s); closing its connections", error)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(producer._sender.close(), timeout=timeout)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(producer.client.close(), timeout=timeout)
 
 
 def read_committed_consumer(bootstrap_servers: str, **options: Any) -> AIOKafkaConsumer:

@@ -41,6 +41,7 @@ from reintegration_sdk.health import Health
 from reintegration_sdk.kafka import (
     CHECKPOINT_TOPIC_CONFIG,
     RELAY_CHECKPOINT_TOPIC,
+    close_producer,
     ensure_topics,
     transactional_producer,
 )
@@ -137,7 +138,7 @@ class Relay:
                     await session.resume()
                     yield session
                 finally:
-                    await _stop_quietly(producer)
+                    await close_producer(producer)
             finally:
                 connection.remove_termination_listener(self._on_connection_lost)
                 await _unlock_quietly(connection)
@@ -295,14 +296,6 @@ async def _wait(stop: asyncio.Event, seconds: float) -> bool:
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), timeout=seconds)
     return stop.is_set()
-
-
-async def _stop_quietly(producer: AIOKafkaProducer) -> None:
-    # With the broker gone, stop() would wait for deliveries that cannot happen.
-    try:
-        await asyncio.wait_for(producer.stop(), timeout=5)
-    except Exception as error:
-        log.info("relay producer stopped uncleanly: %s", describe(error))
 
 
 async def _unlock_quietly(connection: asyncpg.Connection) -> None:

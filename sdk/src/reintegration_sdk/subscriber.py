@@ -34,6 +34,7 @@ from reintegration_sdk.inbox import Inbox, Record
 from reintegration_sdk.kafka import (
     MAX_REQUEST_BYTES,
     READ_COMMITTED,
+    close_producer,
     ensure_topics,
     idempotent_producer,
 )
@@ -73,8 +74,7 @@ class KafkaDeadLetters:
     async def stop(self) -> None:
         producer, self._producer = self._producer, None
         if producer is not None:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(producer.stop(), timeout=5)
+            await close_producer(producer)
 
     async def send(self, record: Record, reason: str, consumer: str) -> None:
         producer = await self._ready()
@@ -108,8 +108,7 @@ class KafkaDeadLetters:
             try:
                 await producer.start()
             except BaseException:
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(producer.stop(), timeout=5)
+                await close_producer(producer)
                 raise
             self._producer = producer
         return self._producer

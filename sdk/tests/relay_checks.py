@@ -1,0 +1,71 @@
+"""What an independent reader finds on a topic: each stored event once, in stream order.
+
+kafka-python, not aiokafka: the reader shares no code with the relay it checks.
+"""
+
+import asyncio
+import time
+from collections import Counter, defaultdict
+from typing import Any
+
+import asyncpg
+from kafka import KafkaConsumer, TopicPartition
+
+from reintegration_sdk.eventstore import EventStore
+
+
+def committed_records(bootstrap_servers: str, topic: str, timeout: float = 60.0) -> list[Any]:
+    """Every committed record of `topic`, read with isolation_level=read_committed up to the
+    last stable offset."""
+    consumer = KafkaConsumer(
+        bootstrap_servers=bootstrap_servers,
+        isolation_level="read_committed",
+        enable_auto_commit=False,
+        group_id=None,
+        auto_offset_reset="earliest",
+    )
+    try:
+        deadline = time.monotonic() + timeout
+        partitions: set[int] | None = None
+        while not partitions and time.monotonic() < deadline:
+            partitions = consumer.partitions_for_topic(topic)
+            if not partitions:
+                time.sleep(0.2)
+        assigned = [TopicPartition(topic, p) for p in sorted(partitions or ())]
+        consumer.assign(assigned)
+        consumer.seek_to_beginning(*assigned)
+        end = consumer.end_offsets(assigned)
+        records: list[Any] = []
+        while time.monotonic() < deadline:
+            for part in consumer.poll(timeout_ms=500).values():
+                records.extend(part)
+            if all(consumer.position(tp) >= end[tp] for tp in assigned):
+                break
+        return records
+    finally:
+        consumer.close()
+
+
+async def assert_each_stored_event_published_once_in_stream_order(
+    pool: asyncpg.Pool, bootstrap_servers: str, topic: str
+) -> int:
+    """Returns how many events were checked."""
+    async with pool.acquire() as db:
+        stored = await EventStore().read_all(db, after=0, limit=1_000_000)
+    records = await asyncio.to_thread(committed_records, bootstrap_servers, topic)
+    ids = [dict(r.headers)["ce_id"].decode() for r in records]
+    copies = Counter(ids)
+    expected = {str(e.event_id) for e in stored}
+    missing = expected - set(copies)
+    twice = {event_id: n for event_id, n in copies.items() if n > 1}
+    assert not missing, f"{len(missing)} stored events never published"
+    assert not twice, f"{len(twice)} events published more than once: {list(twice.items())[:3]}"
+    assert set(copies) == expected, "records on the topic that the store does not hold"
+    on_topic: dict[str, list[str]] = defaultdict(list)
+    for record in sorted(records, key=lambda r: (r.partition, r.offset)):
+        on_topic[record.key.decode()].append(dict(record.headers)["ce_id"].decode())
+    in_store: dict[str, list[str]] = defaultdict(list)
+    for event in sorted(stored, key=lambda e: (e.stream_id, e.version)):
+        in_store[event.stream_id].append(str(event.event_id))
+    assert on_topic == in_store, "a stream's events are out of order on the topic"
+    return len(stored)
