@@ -140,7 +140,8 @@ class Relay:
                 finally:
                     await close_producer(producer)
             finally:
-                connection.remove_termination_listener(self._on_connection_lost)
+                with contextlib.suppress(Exception):  # a dead connection has no listeners
+                    connection.remove_termination_listener(self._on_connection_lost)
                 await _unlock_quietly(connection)
 
     async def _lock(self, connection: asyncpg.Connection, stop: asyncio.Event | None) -> bool:
