@@ -26,6 +26,7 @@ from reintegration_sdk.testing.service import (
 )
 
 pytestmark = pytest.mark.integration
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 @pytest.fixture(scope="module")
@@ -137,10 +138,9 @@ async def test_a_background_task_that_dies_takes_the_process_down_with_a_non_zer
 ) -> None:
     script = tmp_path / "broken_relay.py"
     script.write_text(BROKEN_RELAY)
-    examples = Path(__file__).resolve().parents[1] / "examples"
     env = {
         **os.environ,
-        "PYTHONPATH": f"{examples}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
+        "PYTHONPATH": f"{EXAMPLES}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
         "KAFKA_BOOTSTRAP_SERVERS": infrastructure.kafka_bootstrap_servers,
         "DATABASE_URL": infrastructure.database_url,
         "SERVICE_DATABASE": fresh_database.rsplit("/", 1)[-1],
