@@ -49,10 +49,16 @@ def committed_records(bootstrap_servers: str, topic: str, timeout: float = 60.0)
 async def assert_each_stored_event_published_once_in_stream_order(
     pool: asyncpg.Pool, bootstrap_servers: str, topic: str
 ) -> int:
-    """Returns how many events were checked."""
+    """Returns how many events were checked. Records of streams this store does not hold
+    (other runs on a long-lived stack) are left out."""
     async with pool.acquire() as db:
         stored = await EventStore().read_all(db, after=0, limit=1_000_000)
-    records = await asyncio.to_thread(committed_records, bootstrap_servers, topic)
+    streams = {event.stream_id.encode() for event in stored}
+    records = [
+        record
+        for record in await asyncio.to_thread(committed_records, bootstrap_servers, topic)
+        if record.key in streams
+    ]
     ids = [dict(r.headers)["ce_id"].decode() for r in records]
     copies = Counter(ids)
     expected = {str(e.event_id) for e in stored}

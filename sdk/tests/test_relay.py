@@ -10,6 +10,7 @@ from uuid import uuid4
 
 import asyncpg
 import pytest
+from relay_checks import assert_each_stored_event_published_once_in_stream_order
 from sdk_builders import follow_up
 
 from reintegration_contracts import Domain, topic_for
@@ -214,3 +215,51 @@ async def test_a_relay_killed_mid_run_resumes_and_publishes_everything(
     assert len(mine) >= 1000
     assert await pool.fetchval("SELECT count(*) FROM effects") == 1000
     assert await pool.fetchval("SELECT count(DISTINCT event_id) FROM effects") == 1000
+
+
+async def test_a_relay_killed_again_and_again_mid_batch_publishes_each_event_exactly_once(
+    pool: asyncpg.Pool, infrastructure: Infrastructure, fresh_database: str, tmp_path: Path
+) -> None:
+    office = random_office()
+    prefix = f"stream-{uuid4().hex[:8]}"
+    for index in range(80):
+        await append(pool, office, f"{prefix}-{index % 11}", count=25)  # 2,000 events
+    script = tmp_path / "relay_process.py"
+    script.write_text(RELAY_PROCESS)
+
+    def start() -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [sys.executable, str(script), fresh_database, infrastructure.kafka_bootstrap_servers],
+            env={**os.environ},
+        )
+
+    async def checkpoint() -> int:
+        return int(await pool.fetchval("SELECT coalesce(max(position), 0) FROM relay_checkpoint"))
+
+    kills = 0
+    for _ in range(4):
+        process = start()
+        before = await checkpoint()
+        async with asyncio.timeout(90):
+            # Killed as soon as it has committed a batch since its start: mid-run, with the
+            # next batch's transaction usually open.
+            while await checkpoint() <= before and process.poll() is None:
+                await asyncio.sleep(0.005)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        kills += 1
+        if await checkpoint() >= 2000:
+            break
+    final = start()
+    try:
+        async with asyncio.timeout(120):
+            while await checkpoint() < 2000:
+                await asyncio.sleep(0.1)
+    finally:
+        final.terminate()
+        final.wait()
+    assert kills >= 2, "the relay must be killed mid-run more than once"
+    checked = await assert_each_stored_event_published_once_in_stream_order(
+        pool, infrastructure.kafka_bootstrap_servers, topic_for(office, Domain.MONITORING)
+    )
+    assert checked == 2000
