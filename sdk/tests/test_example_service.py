@@ -7,8 +7,10 @@ import httpx
 import pytest
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from sdk_builders import follow_up
 from visits_desk.app import definition, seen_on_kafka, visits
 
+from reintegration_contracts import Domain, to_kafka_headers, to_kafka_value, topic_for
 from reintegration_sdk.projections import rebuild_from_kafka, rebuild_from_store, table_snapshot
 from reintegration_sdk.service import event_topics
 from reintegration_sdk.telemetry import configure_tracing
@@ -16,9 +18,11 @@ from reintegration_sdk.testing.infrastructure import Infrastructure
 from reintegration_sdk.testing.service import (
     auth_headers,
     eventually,
+    publish_raw,
     random_office,
     running_service,
     service_settings_for,
+    upstream_event,
 )
 
 pytestmark = pytest.mark.integration
@@ -141,3 +145,41 @@ async def test_rebuild_equals_the_incrementally_built_read_models(
         progress=False,
     )
     assert await table_snapshot(pool, ["visits_per_returnee", "visits_seen"]) == incremental
+
+
+async def test_metrics_show_what_was_published_applied_dead_lettered_and_skipped(
+    client: httpx.AsyncClient, office: str, infrastructure: Infrastructure
+) -> None:
+    response = await client.post(
+        f"/offices/{office}/returnees/{uuid4()}/visits",
+        json=visit(),
+        headers=auth_headers(["caseworker"], [office]),
+    )
+    assert response.status_code == 201
+    topic = topic_for(office, Domain.MONITORING)
+    unknown = upstream_event(follow_up(), office).model_copy(
+        update={"type": "org.reintegration.monitoring.NotYetInvented"}
+    )
+    await publish_raw(infrastructure, topic, to_kafka_value(unknown), to_kafka_headers(unknown))
+    garbled = upstream_event(follow_up(), office)
+    await publish_raw(infrastructure, topic, b"{not json", to_kafka_headers(garbled))
+
+    async def all_counted() -> str:
+        metrics = await client.get("/metrics")
+        assert metrics.status_code == 200
+        assert metrics.headers["content-type"].startswith("text/plain")
+        text = metrics.text
+        assert 'reintegration_relay_published_events_total{service="visits_desk"} 1.0' in text
+        assert 'reintegration_relay_lag_events{service="visits_desk"} 0.0' in text
+        assert 'reintegration_relay_up{service="visits_desk"} 1.0' in text
+        assert 'reintegration_inbox_applied_events_total{consumer="visits_desk"} 1.0' in text
+        assert 'reintegration_inbox_dead_lettered_total{consumer="visits_desk"} 1.0' in text
+        skipped = (
+            'reintegration_inbox_skipped_events_total{consumer="visits_desk",'
+            'event_type="org.reintegration.monitoring.NotYetInvented"} 1.0'
+        )
+        assert skipped in text
+        assert 'reintegration_database_up{service="visits_desk"} 1.0' in text
+        return text
+
+    await eventually(all_counted)
