@@ -263,3 +263,31 @@ async def test_a_relay_killed_again_and_again_mid_batch_publishes_each_event_exa
         pool, infrastructure.kafka_bootstrap_servers, topic_for(office, Domain.MONITORING)
     )
     assert checked == 2000
+
+
+async def test_the_relay_resumes_from_the_checkpoint_committed_in_kafka(
+    pool: asyncpg.Pool, infrastructure: Infrastructure
+) -> None:
+    office = random_office()
+    stream = f"visit-{uuid4()}"
+    await append(pool, office, stream, count=5)
+    assert await relay_once(pool, infrastructure) == 5
+    older = await pool.fetchrow(
+        "SELECT transaction_id, position, kafka_offset FROM relay_checkpoint"
+    )
+    await append(pool, office, stream, count=5)
+    assert await relay_once(pool, infrastructure) == 5
+    # The database copy lags behind Kafka, as after a crash between the Kafka commit and the
+    # database write: the relay must trust Kafka and send nothing again.
+    await pool.execute(
+        "UPDATE relay_checkpoint SET transaction_id = $1, position = $2, kafka_offset = $3",
+        *older,
+    )
+    assert await relay_once(pool, infrastructure) == 0
+    assert await pool.fetchval("SELECT position FROM relay_checkpoint") > older["position"]
+    assert (
+        await assert_each_stored_event_published_once_in_stream_order(
+            pool, infrastructure.kafka_bootstrap_servers, topic_for(office, Domain.MONITORING)
+        )
+        == 10
+    )

@@ -12,6 +12,7 @@ database). The database row `relay_checkpoint` caches it, with the checkpoint re
 as the place to start looking: later records for the same key can only come after it.
 """
 
+import asyncio
 import json
 import logging
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from typing import Final
 from uuid import UUID
 
 import asyncpg
-from aiokafka import TopicPartition
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from reintegration_sdk.kafka import RELAY_CHECKPOINT_TOPIC, read_committed_consumer
 
@@ -110,26 +111,34 @@ class Found:
     end: int
 
 
-async def latest_in_kafka(bootstrap_servers: str, key: bytes, scan_from: int) -> Found:
-    """The newest committed checkpoint for `key` at or after offset `scan_from`."""
+async def latest_in_kafka(
+    bootstrap_servers: str, key: bytes, scan_from: int, timeout: float = 60.0
+) -> Found:
+    """The newest committed checkpoint for `key` at or after offset `scan_from`; a scan that
+    cannot finish within `timeout` raises TimeoutError (the relay retries it)."""
     consumer = read_committed_consumer(bootstrap_servers, request_timeout_ms=15_000)
     await consumer.start()
     try:
-        consumer.assign([CHECKPOINT_PARTITION])
-        end = (await consumer.end_offsets([CHECKPOINT_PARTITION]))[CHECKPOINT_PARTITION]
-        begin = (await consumer.beginning_offsets([CHECKPOINT_PARTITION]))[CHECKPOINT_PARTITION]
-        start = scan_from if begin <= scan_from <= end else begin
-        consumer.seek(CHECKPOINT_PARTITION, start)
-        found: Checkpoint | None = None
-        offset: int | None = None
-        while await consumer.position(CHECKPOINT_PARTITION) < end:
-            batch = await consumer.getmany(CHECKPOINT_PARTITION, timeout_ms=500)
-            for record in batch.get(CHECKPOINT_PARTITION, ()):
-                if record.offset < end and record.key == key and record.value is not None:
-                    found, offset = Checkpoint.decode(record.value), record.offset
-        return Found(found, offset if found is not None else end, end)
+        async with asyncio.timeout(timeout):
+            return await _scan(consumer, key, scan_from)
     finally:
         await consumer.stop()
+
+
+async def _scan(consumer: AIOKafkaConsumer, key: bytes, scan_from: int) -> Found:
+    consumer.assign([CHECKPOINT_PARTITION])
+    end = (await consumer.end_offsets([CHECKPOINT_PARTITION]))[CHECKPOINT_PARTITION]
+    begin = (await consumer.beginning_offsets([CHECKPOINT_PARTITION]))[CHECKPOINT_PARTITION]
+    start = scan_from if begin <= scan_from <= end else begin
+    consumer.seek(CHECKPOINT_PARTITION, start)
+    found: Checkpoint | None = None
+    offset: int | None = None
+    while await consumer.position(CHECKPOINT_PARTITION) < end:
+        batch = await consumer.getmany(CHECKPOINT_PARTITION, timeout_ms=500)
+        for record in batch.get(CHECKPOINT_PARTITION, ()):
+            if record.offset < end and record.key == key and record.value is not None:
+                found, offset = Checkpoint.decode(record.value), record.offset
+    return Found(found, offset if found is not None else end, end)
 
 
 async def end_offset(bootstrap_servers: str) -> int:
