@@ -10,6 +10,7 @@ from uuid import uuid4
 
 import asyncpg
 import pytest
+from aiokafka.errors import ProducerFenced
 from relay_checks import assert_each_stored_event_published_once_in_stream_order
 from sdk_builders import follow_up
 
@@ -290,4 +291,36 @@ async def test_the_relay_resumes_from_the_checkpoint_committed_in_kafka(
             pool, infrastructure.kafka_bootstrap_servers, topic_for(office, Domain.MONITORING)
         )
         == 10
+    )
+
+
+async def test_a_relay_that_lost_its_lock_but_still_runs_is_fenced_by_the_next_one(
+    pool: asyncpg.Pool, infrastructure: Infrastructure, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    office = random_office()
+    stream = f"visit-{uuid4()}"
+    await append(pool, office, stream, count=3)
+    zombie = Relay(pool, "monitoring", infrastructure.kafka_bootstrap_servers)
+    async with zombie.session() as old:
+        assert old is not None
+        assert await old.publish_pending() == 3
+        # A second relay that believes it holds the lock (the zombie's lock connection was
+        # lost, say): its start fences the zombie's producer.
+        successor = Relay(pool, "monitoring", infrastructure.kafka_bootstrap_servers)
+
+        async def no_lock(*_: object) -> bool:
+            return True
+
+        monkeypatch.setattr(successor, "_lock", no_lock)
+        async with successor.session() as new:
+            assert new is not None
+            await append(pool, office, stream, count=2)
+            with pytest.raises(ProducerFenced):
+                await old.publish_pending()
+            assert await new.publish_pending() == 2
+    assert (
+        await assert_each_stored_event_published_once_in_stream_order(
+            pool, infrastructure.kafka_bootstrap_servers, topic_for(office, Domain.MONITORING)
+        )
+        == 5
     )

@@ -30,6 +30,7 @@ DATABASE_OUTAGES: Final = (
     asyncpg.OperatorInterventionError,
     asyncpg.TooManyConnectionsError,
     asyncpg.InterfaceError,
+    asyncpg.exceptions.InternalClientError,
     ConnectionError,
     TimeoutError,
 )
@@ -41,6 +42,10 @@ _NETWORK_ERRNOS: Final = frozenset(
 
 
 def is_database_outage(error: BaseException) -> bool:
+    if isinstance(error, asyncpg.exceptions.InternalClientError):
+        # What asyncpg raises for a connection whose server went away in the middle of an
+        # operation ("cannot switch to state 12; another operation (2) is in progress").
+        return "another operation" in str(error)
     if isinstance(error, asyncpg.InterfaceError):
         # InterfaceError is also a misuse of the driver (a bug); only a lost connection counts.
         return "closed" in str(error) or "connection" in str(error).lower()

@@ -131,13 +131,10 @@ class Relay:
                     self._bootstrap, f"{self._service}-relay", f"relay-{store}-{self._name}"
                 )
                 try:
-                    await producer.start()  # fences any older producer of this store
-                    await ensure_topics(
-                        self._bootstrap, [RELAY_CHECKPOINT_TOPIC], 1,
-                        config=CHECKPOINT_TOPIC_CONFIG,
-                    )  # fmt: skip
-                    session = _Session(self, connection, producer, store)
-                    await session.resume()
+                    # Without a deadline a broker that accepts connections but has no
+                    # transaction coordinator yet would hold the session in "starting".
+                    async with asyncio.timeout(self._batch_timeout):
+                        session = await self._start(connection, producer, store)
                     yield session
                 finally:
                     await close_producer(producer)
@@ -145,6 +142,22 @@ class Relay:
                 with contextlib.suppress(Exception):  # a dead connection has no listeners
                     connection.remove_termination_listener(self._on_connection_lost)
                 await _unlock_quietly(connection)
+
+    async def _start(
+        self, connection: asyncpg.Connection, producer: AIOKafkaProducer, store: UUID
+    ) -> "_Session":
+        await producer.start()
+        # The producer id (and with it the fencing of every older producer of this store,
+        # its open transaction aborted or completed) is taken lazily at the first
+        # transaction: take it now, before the checkpoint is read.
+        await producer.begin_transaction()
+        await producer.abort_transaction()
+        await ensure_topics(
+            self._bootstrap, [RELAY_CHECKPOINT_TOPIC], 1, config=CHECKPOINT_TOPIC_CONFIG
+        )
+        session = _Session(self, connection, producer, store)
+        await session.resume()
+        return session
 
     async def _lock(self, connection: asyncpg.Connection, stop: asyncio.Event | None) -> bool:
         while not await connection.fetchval("SELECT pg_try_advisory_lock($1)", _RELAY_LOCK):
