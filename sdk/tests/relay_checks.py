@@ -14,9 +14,12 @@ from kafka import KafkaConsumer, TopicPartition
 from reintegration_sdk.eventstore import EventStore
 
 
-def committed_records(bootstrap_servers: str, topic: str, timeout: float = 60.0) -> list[Any]:
+def committed_records(
+    bootstrap_servers: str, topic: str, expected: set[str], timeout: float = 120.0
+) -> list[Any]:
     """Every committed record of `topic`, read with isolation_level=read_committed up to the
-    last stable offset."""
+    last stable offset, once every `expected` event id has been seen (on a loaded machine
+    the reader's first view of the topic may be older than the relay's last commit)."""
     consumer = KafkaConsumer(
         bootstrap_servers=bootstrap_servers,
         isolation_level="read_committed",
@@ -27,19 +30,23 @@ def committed_records(bootstrap_servers: str, topic: str, timeout: float = 60.0)
     try:
         deadline = time.monotonic() + timeout
         partitions: set[int] | None = None
-        while not partitions and time.monotonic() < deadline:
+        while not partitions:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the reader found no partitions of {topic}")
             partitions = consumer.partitions_for_topic(topic)
             if not partitions:
-                time.sleep(0.2)
-        assigned = [TopicPartition(topic, p) for p in sorted(partitions or ())]
+                consumer.poll(timeout_ms=200)  # lets the client refresh its metadata
+        assigned = [TopicPartition(topic, p) for p in sorted(partitions)]
         consumer.assign(assigned)
         consumer.seek_to_beginning(*assigned)
-        end = consumer.end_offsets(assigned)
         records: list[Any] = []
+        seen: set[str] = set()
         while time.monotonic() < deadline:
             for part in consumer.poll(timeout_ms=500).values():
                 records.extend(part)
-            if all(consumer.position(tp) >= end[tp] for tp in assigned):
+                seen.update(dict(r.headers)["ce_id"].decode() for r in part)
+            end = consumer.end_offsets(assigned)
+            if expected <= seen and all(consumer.position(tp) >= end[tp] for tp in assigned):
                 break
         return records
     finally:
@@ -54,14 +61,11 @@ async def assert_each_stored_event_published_once_in_stream_order(
     async with pool.acquire() as db:
         stored = await EventStore().read_all(db, after=0, limit=1_000_000)
     streams = {event.stream_id.encode() for event in stored}
-    records = [
-        record
-        for record in await asyncio.to_thread(committed_records, bootstrap_servers, topic)
-        if record.key in streams
-    ]
+    expected = {str(e.event_id) for e in stored}
+    read = await asyncio.to_thread(committed_records, bootstrap_servers, topic, expected)
+    records = [record for record in read if record.key in streams]
     ids = [dict(r.headers)["ce_id"].decode() for r in records]
     copies = Counter(ids)
-    expected = {str(e.event_id) for e in stored}
     missing = expected - set(copies)
     twice = {event_id: n for event_id, n in copies.items() if n > 1}
     assert not missing, f"{len(missing)} stored events never published"
