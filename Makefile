@@ -21,6 +21,7 @@ install: ## Install uv (from PyPI) if missing, then every workspace package and 
 	  || { echo "installing uv from PyPI"; $(PYTHON) -m pip install --quiet --user uv 2>/dev/null \
 	       || $(PYTHON) -m pip install --quiet --break-system-packages uv; }
 	$(UV) sync --frozen --all-packages
+	npm ci --prefix tools/spec-check --no-audit --no-fund --ignore-scripts --loglevel=error
 
 up: ## Start Kafka (KRaft) and PostgreSQL as local processes; writes .env
 	$(STACK) up
@@ -51,7 +52,7 @@ lint: install ## ruff, import boundaries, contract schemas
 	$(RUN) python -m reintegration_contracts.schemas check
 
 typecheck: install ## mypy (strict for contracts and sdk)
-	$(RUN) mypy contracts/src sdk/src scenarios/src $(wildcard services/*/src)
+	$(RUN) mypy contracts/src sdk/src sdk/examples scenarios/src $(wildcard services/*/src)
 
 unit: install ## Pure tests, no I/O
 	$(RUN) pytest -m unit

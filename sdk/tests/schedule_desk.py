@@ -19,7 +19,7 @@ from reintegration_contracts.events.monitoring import FollowUpScheduleConfigured
 from reintegration_sdk.auth import Role, office_scoped
 from reintegration_sdk.decider import Decider
 from reintegration_sdk.dispatch import EventHandlers
-from reintegration_sdk.errors import InvalidFields, RuleViolation
+from reintegration_sdk.errors import InvalidFields, NotFound, RuleViolation
 from reintegration_sdk.events import EventMeta
 from reintegration_sdk.eventstore import EventStore
 from reintegration_sdk.routing import Db, Work, office_router
@@ -32,7 +32,20 @@ class Configure:
     configured_on: date
 
 
-def decide(state: tuple[int, ...], command: Configure) -> Sequence[FollowUpScheduleConfigured]:
+@dataclass(frozen=True)
+class Reset:
+    """Back to one visit a year: only for a schedule that exists."""
+
+    configured_on: date
+
+
+def decide(
+    state: tuple[int, ...], command: Configure | Reset
+) -> Sequence[FollowUpScheduleConfigured]:
+    if isinstance(command, Reset):
+        if not state:
+            raise NotFound("schedule")
+        return [FollowUpScheduleConfigured(offsets_days=[365], configured_on=command.configured_on)]
     problems = [
         (f"offsets_days.{i}", "must be 1 to 730 days")
         for i, day in enumerate(command.offsets_days)
@@ -90,6 +103,12 @@ async def configure(name: str, body: ScheduleBody, work: Work) -> dict[str, obje
         "SELECT offsets, version FROM schedules WHERE stream_id = $1", f"schedule-{name}"
     )
     return {"offsets_days": list(row["offsets"]), "version": row["version"]}
+
+
+@router.post("/schedules/{name}/reset", dependencies=[Officer])
+async def reset(name: str, work: Work) -> dict[str, object]:
+    await work.execute(schedules, f"schedule-{name}", Reset(date(2018, 3, 1)))
+    return {"reset": name}
 
 
 @router.get("/schedules/{name}", dependencies=[Officer])

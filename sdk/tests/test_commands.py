@@ -199,7 +199,42 @@ async def test_another_offices_stream_answers_as_if_it_did_not_exist(
     client, database = desk
     await client.post(f"/offices/{office}/schedules/i", json=body(15), headers=officer(office))
     elsewhere = await client.post(
-        f"/offices/{other_office}/schedules/i", json=body(30), headers=officer(other_office)
+        f"/offices/{other_office}/schedules/i/reset", headers=officer(other_office)
+    )
+    nowhere = await client.post(
+        f"/offices/{other_office}/schedules/never-made/reset", headers=officer(other_office)
     )
     assert (elsewhere.status_code, elsewhere.json()["error"]) == (404, "not_found")
+    # Byte for byte: nothing tells "exists in another office" from "does not exist".
+    assert elsewhere.content == nowhere.content
+    taken = await client.post(
+        f"/offices/{other_office}/schedules/i", json=body(30), headers=officer(other_office)
+    )
+    assert (taken.status_code, taken.json()["error"]) == (409, "concurrency_conflict")
     assert await events_in(database, "schedule-i") == 1
+
+
+async def test_a_dry_run_answers_as_the_command_would_and_keeps_nothing(
+    desk: tuple[httpx.AsyncClient, asyncpg.Connection], office: str
+) -> None:
+    client, database = desk
+    dry = {**officer(office), "Dry-Run": "true"}
+    accepted = await client.post(f"/offices/{office}/schedules/j", json=body(15), headers=dry)
+    assert (accepted.status_code, accepted.json()["version"]) == (201, 1)
+    assert accepted.headers["dry-run"] == "true"
+    refused = await client.post(f"/offices/{office}/schedules/j", json=body(0), headers=dry)
+    assert refused.status_code == 422
+    assert await events_in(database, "schedule-j") == 0
+    kept = await client.get(f"/offices/{office}/schedules/j", headers=officer(office))
+    assert kept.json()["offsets_days"] == []
+
+
+def test_the_api_document_declares_the_bearer_scheme_and_every_error_answer() -> None:
+    from reintegration_sdk.service import create_app
+    from reintegration_sdk.testing.documents import openapi_problems
+
+    app = create_app(definition)
+    assert openapi_problems(app) == []
+    operation = app.openapi()["paths"]["/offices/{country_office}/schedules/{name}"]["post"]
+    headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
+    assert {"Idempotency-Key", "Dry-Run"} <= headers

@@ -20,6 +20,7 @@ from typing import Annotated, Any
 import jwt
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -186,8 +187,8 @@ def _default_settings() -> AuthSettings:
     return AuthSettings()
 
 
-def get_principal(request: Request) -> Principal:
-    """FastAPI dependency: the principal of the request's ``Authorization: Bearer`` token."""
+def principal_of(request: Request) -> Principal:
+    """The principal of the request's ``Authorization: Bearer`` token; 401 if none is valid."""
     settings = getattr(request.app.state, "auth_settings", None) or _default_settings()
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if not scheme:
@@ -195,6 +196,22 @@ def get_principal(request: Request) -> Principal:
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthenticationError("Authorization header must be 'Bearer <token>'")
     return decode_token(settings, token.strip())
+
+
+# Declares the bearer scheme in every service's OpenAPI document; the check is principal_of's.
+bearer_token = HTTPBearer(
+    bearerFormat="JWT",
+    description="A platform JWT: sub, roles, country_offices (`reintegrate tokens mint`).",
+    auto_error=False,
+)
+
+
+def get_principal(
+    request: Request,
+    _: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_token)] = None,
+) -> Principal:
+    """FastAPI dependency: the principal of the request's ``Authorization: Bearer`` token."""
+    return principal_of(request)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]

@@ -7,8 +7,9 @@ A `UnitOfWork` is one command's transaction: the connection, the service's event
 acts in which office. `execute` appends at the version it loaded, so two commands racing on a
 stream cannot both win (the loser gets ConcurrencyError, HTTP 409), and the service's own read
 models are updated in the same transaction by the store's projections. A stream of another
-country office answers as if it did not exist (404): telling "exists elsewhere" from "does not
-exist" would tell who is registered in another office.
+country office loads as if it did not exist, so the domain refuses it with the very words it
+uses for an unknown id: telling "exists elsewhere" from "does not exist" would tell who is
+registered in another office.
 """
 
 from collections.abc import Awaitable, Callable, Sequence
@@ -19,7 +20,7 @@ import asyncpg
 
 from reintegration_contracts import EventPayload
 from reintegration_sdk.decider import Decider
-from reintegration_sdk.errors import NotFound
+from reintegration_sdk.errors import ConcurrencyError
 from reintegration_sdk.events import EventMeta
 from reintegration_sdk.eventstore import EventContext, EventStore
 
@@ -35,6 +36,9 @@ class Loaded(Generic[S]):
     stream_id: str
     state: S
     version: int
+    # True when the stream belongs to another office: it reads as empty, and nothing may be
+    # appended to it from here.
+    elsewhere: bool = False
 
     @property
     def exists(self) -> bool:
@@ -61,10 +65,10 @@ class UnitOfWork:
         return self.context.country_office
 
     async def load(self, decider: Decider[S, Any, Any], stream_id: str) -> Loaded[S]:
-        """The stream folded by `decider`; NotFound if it belongs to another country office."""
+        """The stream folded by `decider`; another office's stream reads as empty."""
         history = await self.store.load(self.db, stream_id)
         if history and history[0].country_office != self.country_office:
-            raise NotFound(f"{stream_id} in country office {self.country_office}")
+            return Loaded(stream_id, decider.initial, 0, elsewhere=True)
         state = decider.fold(event.payload() for event in history)
         return Loaded(stream_id, state, history[-1].version if history else 0)
 
@@ -83,6 +87,9 @@ class UnitOfWork:
         if callable(command):
             command = await command(loaded.state)
         events = list(decider.decide(loaded.state, command))
+        if loaded.elsewhere and events:
+            # An id another office holds (the domain took it for new): like any taken id.
+            raise ConcurrencyError(stream_id, 0, None)
         await self.append(stream_id, loaded.version, events)
         return events
 

@@ -11,6 +11,10 @@ Every command (POST, PUT, PATCH, DELETE) runs in one database transaction that t
 opens: the handler's appends, the read models its projections update, the query that shapes
 the answer and the `Idempotency-Key` record all commit together, or none does. Queries (GET)
 get a pooled connection of their own.
+
+A command sent with `Dry-Run: true` runs the same way, rules and duplicate checks included,
+and is then rolled back: the answer says what the command would do (an import's dry run lists
+every row's errors this way), and nothing is kept.
 """
 
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
@@ -21,20 +25,22 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.routing import APIRoute
 
 from reintegration_sdk import idempotency
-from reintegration_sdk.auth import CurrentPrincipal, get_principal
+from reintegration_sdk.auth import CurrentPrincipal, principal_of
 from reintegration_sdk.commands import UnitOfWork
 from reintegration_sdk.errors import InvalidFields
 from reintegration_sdk.http import RuntimeDep, get_runtime
+from reintegration_sdk.openapi import COMMAND_ERRORS, COMMAND_HEADERS, QUERY_ERRORS
 from reintegration_sdk.params import OfficePath
 from reintegration_sdk.runtime import Runtime
 
 COMMAND_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _CONNECTION = "reintegration.connection"
 REPLAYED_HEADER = "Idempotent-Replayed"
+DRY_RUN_HEADER = "Dry-Run"
 
 
 class _Refused(Exception):
-    """Carries an error answer out of the command's transaction so that it rolls back."""
+    """Carries an answer out of the command's transaction so that it rolls back."""
 
     def __init__(self, response: Response) -> None:
         self.response = response
@@ -43,6 +49,19 @@ class _Refused(Exception):
 class CommandRoute(APIRoute):
     """A route whose commands run in one transaction and honour `Idempotency-Key`."""
 
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        methods = {method.upper() for method in kwargs.get("methods") or ()}
+        command = bool(methods & COMMAND_METHODS)
+        kwargs["responses"] = {
+            **(COMMAND_ERRORS if command else QUERY_ERRORS),
+            **(kwargs.get("responses") or {}),
+        }
+        if command:
+            extra = dict(kwargs.get("openapi_extra") or {})
+            extra["parameters"] = [*extra.get("parameters", []), *COMMAND_HEADERS]
+            kwargs["openapi_extra"] = extra
+        super().__init__(path, endpoint, **kwargs)
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handle = super().get_route_handler()
         if not (self.methods or set()) & COMMAND_METHODS:
@@ -50,12 +69,14 @@ class CommandRoute(APIRoute):
 
         async def run_command(request: Request) -> Response:
             runtime: Runtime = request.app.state.runtime
-            key = request.headers.get(idempotency.IDEMPOTENCY_HEADER)
+            dry_run = request.headers.get(DRY_RUN_HEADER, "").lower() == "true"
+            # A dry run keeps nothing, so it neither takes nor replays a key.
+            key = None if dry_run else request.headers.get(idempotency.IDEMPOTENCY_HEADER)
             if key is not None and not idempotency.valid_key(key):
                 raise InvalidFields(
                     [(f"header.{idempotency.IDEMPOTENCY_HEADER}", "1 to 255 printable ASCII")]
                 )
-            scope = get_principal(request).subject if key is not None else ""
+            scope = principal_of(request).subject if key is not None else ""
             body = await request.body()  # cached on the request: the handler reads it again
             try:
                 async with runtime.pool.acquire() as db, db.transaction():
@@ -65,7 +86,9 @@ class CommandRoute(APIRoute):
                         if replay is not None:
                             return replay
                     response = await handle(request)
-                    if response.status_code >= 400:
+                    if dry_run:
+                        response.headers[DRY_RUN_HEADER] = "true"
+                    if response.status_code >= 400 or dry_run:
                         raise _Refused(response)
                     if key is not None:
                         await idempotency.remember(db, scope, key, _answer(response))

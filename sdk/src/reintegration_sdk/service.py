@@ -44,19 +44,19 @@ class ServiceDefinition:
     """Everything that makes one service: its name, routes, store, read models, reactions."""
 
     name: str
-    domain: Domain
+    domain: Domain | str
     routers: Sequence[APIRouter]
     store: EventStore
     migrations: Path | None = None
     reactions: EventHandlers | None = None
-    consumes: Sequence[Domain] = ()
+    consumes: Sequence[Domain | str] = ()
     default_port: int = 8000
     on_startup: Callable[[Runtime], Awaitable[None]] | None = None
     title: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def event_topics(settings: ServiceSettings, domains: Sequence[Domain]) -> list[str]:
+def event_topics(settings: ServiceSettings, domains: Sequence[Domain | str]) -> list[str]:
     return [topic_for(office, d) for office in settings.country_offices for d in domains]
 
 

@@ -41,7 +41,10 @@ async def test_a_plan_that_contradicts_its_kind_names_the_field(
 
     assert response.status_code == 422
     assert response.json()["fields"] == [
-        {"field": "beneficiary_ids", "reason": "an individual plan has exactly one beneficiary"}
+        {
+            "field": "body.beneficiary_ids",
+            "reason": "an individual plan has exactly one beneficiary",
+        }
     ]
 
 

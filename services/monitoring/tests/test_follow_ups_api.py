@@ -134,7 +134,7 @@ async def test_bad_input_names_each_field(
     )
     assert rule.status_code == 422
     assert rule.json()["fields"] == [
-        {"field": "support_kinds", "reason": "name at least one kind of support needed"}
+        {"field": "body.support_kinds", "reason": "name at least one kind of support needed"}
     ]
 
 
@@ -190,12 +190,12 @@ async def test_a_scored_survey_makes_the_returnee_sustainable(
         url, json={**body, "programme": "nonexistent"}, headers=caseworker(office)
     )
     assert unknown.status_code == 422
-    assert unknown.json()["fields"][0]["field"] == "programme"
+    assert unknown.json()["fields"][0]["field"] == "body.programme"
     off_scale = await monitoring.client.post(
         url, json={**body, "answers": {**ANSWERS, "distress": "always"}}, headers=caseworker(office)
     )
     assert off_scale.status_code == 422
-    assert off_scale.json()["fields"][0]["field"] == "answers.distress"
+    assert off_scale.json()["fields"][0]["field"] == "body.answers.distress"
 
 
 async def test_a_new_schedule_applies_to_kits_delivered_afterwards(
@@ -207,7 +207,7 @@ async def test_a_new_schedule_applies_to_kits_delivered_afterwards(
         f"/offices/{office}/follow-up-schedule", json={"offsets_days": [30, 15]}, headers=manager
     )
     assert bad.status_code == 422
-    assert bad.json()["fields"][0]["field"] == "offsets_days"
+    assert bad.json()["fields"][0]["field"] == "body.offsets_days"
     forbidden = await monitoring.client.put(
         f"/offices/{office}/follow-up-schedule",
         json={"offsets_days": [10]},

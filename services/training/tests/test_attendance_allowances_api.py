@@ -78,7 +78,7 @@ async def test_a_day_is_recorded_once_and_never_ahead(training: TrainingUnderTes
     assert (twice.status_code, twice.json()["rule"]) == (409, "attendance_already_recorded")
     ahead = await training.attend(cohort, TODAY + timedelta(days=1), **{str(trainee): True})
     assert ahead.status_code == 422
-    assert ahead.json()["fields"][0]["field"] == "day"
+    assert ahead.json()["fields"][0]["field"] == "body.day"
 
 
 async def test_an_office_without_an_allowance_cannot_record_attended_days(

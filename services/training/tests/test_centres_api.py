@@ -67,7 +67,7 @@ async def test_a_rule_the_schema_cannot_see_answers_422_with_the_field(
     body = {"kind": "vocational", "locality": LOCALITY, "start_date": str(TODAY), "capacity": 5}
     response = await training.post("/cohorts", body)
     assert response.status_code == 422
-    assert response.json()["fields"][0]["field"] == "duration_days"
+    assert response.json()["fields"][0]["field"] == "body.duration_days"
 
 
 async def test_another_offices_data_is_forbidden(training: TrainingUnderTest) -> None:

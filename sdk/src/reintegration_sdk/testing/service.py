@@ -146,7 +146,7 @@ def upstream_event(
     """An envelope as another service's relay would publish it."""
     return EventEnvelope(
         id=event_id or uuid4(),
-        source=source_for(office, payload.event_domain.value),
+        source=source_for(office, payload.event_domain),
         type=payload.ce_type(),
         time=datetime.now(UTC),
         subject=stream_id or f"test-{uuid4()}",
