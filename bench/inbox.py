@@ -73,17 +73,17 @@ class TimedInbox(Inbox):
         sections.process += sections.last - start
         sections.batches += 1
 
-    async def _decode(self, record: Record) -> Any:
+    async def _sort(self, record: Record, batch: Any) -> None:
         start = perf_counter()
         try:
-            return await super()._decode(record)
+            await super()._sort(record, batch)
         finally:
             sections.decode += perf_counter() - start
 
-    async def _apply(self, batch: Sequence[Any]) -> None:
+    async def _apply(self, batch: Sequence[Any], skipped: Sequence[Any] = ()) -> None:
         start = perf_counter()
         try:
-            await super()._apply(batch)
+            await super()._apply(batch, skipped)
         finally:
             sections.apply += perf_counter() - start
 
@@ -132,9 +132,8 @@ async def _publish(kafka: str, topic: str, events: int) -> None:
 
 
 async def _sdk(pool: asyncpg.Pool, kafka: str, topic: str, events: int) -> Result:
-    dead_letter_producer = idempotent_producer(kafka, "bench-dlq")
-    await dead_letter_producer.start()
-    inbox = TimedInbox(pool, "bench", handlers, KafkaDeadLetters(dead_letter_producer))
+    dead_letters = KafkaDeadLetters(kafka, "bench-dlq")
+    inbox = TimedInbox(pool, "bench", handlers, dead_letters)
     broker = KafkaBroker(kafka, logger=None)
     subscribe_inbox(broker, inbox, [topic], group_id=f"bench-{uuid4().hex[:8]}")
     try:
@@ -148,7 +147,7 @@ async def _sdk(pool: asyncpg.Pool, kafka: str, topic: str, events: int) -> Resul
                 counter.n = inbox.applied
     finally:
         await broker.stop()
-        await dead_letter_producer.stop()
+        await dead_letters.stop()
     if inbox.dead_lettered:
         raise RuntimeError(f"{inbox.dead_lettered} events were dead-lettered")
     seconds = sections.last - (sections.first or sections.last)

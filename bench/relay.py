@@ -1,7 +1,8 @@
-"""Relay phase: `Relay.publish_pending` against a raw idempotent producer.
+"""Relay phase: the relay session's `publish_pending` against a raw idempotent producer.
 
 Each round appends N/rounds events first (not timed). The relay then publishes them batch
-after batch until every one is acknowledged; the raw producer, with the same settings
+after batch, each batch one Kafka transaction with its checkpoint, until every one is
+committed; the raw producer (no transactions), with the same settings
 (`idempotent_producer`: acks=all, idempotence, linger 5 ms, 256 KiB batches), sends the very
 same keys, values and headers, pre-built, and waits for all acknowledgements at the end. The
 two take turns in a rotated order. The relay's topic is redirected to the bench's own topic
@@ -10,6 +11,7 @@ the relay records a publish span per event.
 """
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from time import perf_counter
 from typing import Any
 from unittest import mock
@@ -44,18 +46,21 @@ TIMEOUT_SECONDS = 300.0
 Message = tuple[bytes, bytes, list[tuple[str, bytes]]]
 
 
-class TimedRelay(Relay):
-    """The SDK relay, with the time spent building and enqueueing each message summed up."""
+class Timings:
+    """The time the SDK relay spends building and enqueueing each message, summed up."""
 
     send_seconds = 0.0
     batches = 0
 
-    async def _send(self, event: StoredEvent) -> "asyncio.Future[object]":
-        start = perf_counter()
-        try:
-            return await super()._send(event)
-        finally:
-            self.send_seconds += perf_counter() - start
+    def timed(self, send: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+        async def timed_send(event: StoredEvent, batches: Any) -> None:
+            start = perf_counter()
+            try:
+                await send(event, batches)
+            finally:
+                self.send_seconds += perf_counter() - start
+
+        return timed_send
 
 
 class Prefill:
@@ -114,43 +119,46 @@ async def run_relay(resources: Resources, events: int, rounds: int) -> list[Resu
     relay_topic = await resources.topic("relay")
     raw_topic = await resources.topic("relay-raw")
     pool = await create_pool(url, min_size=2, max_size=4)
-    relay_producer = idempotent_producer(kafka, "bench-relay")
     raw_producer = idempotent_producer(kafka, "bench-raw-producer")
     share = max(events // rounds, 1)
     relay_seconds: list[float] = []
     raw_seconds: list[float] = []
+    timings = Timings()
     try:
         await apply_migrations(pool, [("sdk", SDK_MIGRATIONS)])
-        for producer, topic in ((relay_producer, relay_topic), (raw_producer, raw_topic)):
-            await producer.start()
-            await producer.partitions_for(topic)  # metadata known before any clock starts
-        relay = TimedRelay(pool, relay_producer, "monitoring", kafka, batch_size=RELAY_BATCH)
-        prefill = Prefill(pool)
-        for round_ in range(rounds):
-            await prefill.append(share)
-            messages = await prefill.messages()
-            await resources.checkpoint()
-            label = f"({round_ + 1}/{rounds})"
-            relay_turn = _relay(relay, relay_topic, prefill.total, f"SDK Relay {label}")
-            raw_turn = _raw(raw_producer, raw_topic, messages, f"raw aiokafka producer {label}")
-            if round_ % 2:
-                raw_seconds.append(await raw_turn)
-                relay_seconds.append(await relay_turn)
-            else:
-                relay_seconds.append(await relay_turn)
-                raw_seconds.append(await raw_turn)
+        await raw_producer.start()
+        await raw_producer.partitions_for(raw_topic)  # metadata known before any clock starts
+        relay = Relay(pool, "monitoring", kafka, batch_size=RELAY_BATCH)
+        async with relay.session() as session:
+            assert session is not None
+            session._send = timings.timed(session._send)  # type: ignore[method-assign,assignment]
+            prefill = Prefill(pool)
+            for round_ in range(rounds):
+                await prefill.append(share)
+                messages = await prefill.messages()
+                await resources.checkpoint()
+                label = f"({round_ + 1}/{rounds})"
+                relay_turn = _relay(
+                    session, relay, timings, relay_topic, prefill.total, f"SDK Relay {label}"
+                )
+                raw_turn = _raw(raw_producer, raw_topic, messages, f"raw aiokafka producer {label}")
+                if round_ % 2:
+                    raw_seconds.append(await raw_turn)
+                    relay_seconds.append(await relay_turn)
+                else:
+                    relay_seconds.append(await relay_turn)
+                    raw_seconds.append(await raw_turn)
         read_seconds = await _read_pass(pool, RELAY_BATCH)
     finally:
-        await relay_producer.stop()
         await raw_producer.stop()
         await pool.close()
     sdk = combine(PHASE, "SDK Relay.publish_pending", "sdk", share, relay_seconds)
     details = {
         **sdk.details,
-        "batches": float(relay.batches),
+        "batches": float(timings.batches),
         "read_rows_seconds": round(read_seconds, 3),
-        "encode_and_enqueue_seconds": round(relay.send_seconds, 3),
-        "acks_checkpoint_rest_seconds": round(sdk.seconds - read_seconds - relay.send_seconds, 3),
+        "encode_and_enqueue_seconds": round(timings.send_seconds, 3),
+        "acks_checkpoint_rest_seconds": round(sdk.seconds - read_seconds - timings.send_seconds, 3),
     }
     raw = combine(PHASE, "raw aiokafka producer (same settings)", "baseline", share, raw_seconds)
     return [Result(PHASE, sdk.case, "sdk", sdk.events, sdk.seconds, details), raw]
@@ -167,7 +175,9 @@ def _publishing_to(topic: str) -> "mock._patch[Any]":
     return mock.patch.object(relay_module, "topic_for", bench_topic)
 
 
-async def _relay(relay: TimedRelay, topic: str, until: int, description: str) -> float:
+async def _relay(
+    session: Any, relay: Relay, timings: Timings, topic: str, until: int, description: str
+) -> float:
     """Seconds until the relay has published everything up to `until` events in total."""
     before = relay.published
     with _publishing_to(topic):
@@ -175,12 +185,12 @@ async def _relay(relay: TimedRelay, topic: str, until: int, description: str) ->
             start = perf_counter()
             deadline = start + TIMEOUT_SECONDS
             while relay.published < until:
-                if await relay.publish_pending() == 0:
+                if await session.publish_pending() == 0:
                     if perf_counter() > deadline:
                         raise RuntimeError(f"relay stalled at {relay.published}/{until}")
                     await asyncio.sleep(0.005)  # an older transaction is still in flight
                 else:
-                    relay.batches += 1
+                    timings.batches += 1
                 counter.n = relay.published - before
             return perf_counter() - start
 

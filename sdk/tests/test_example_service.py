@@ -18,7 +18,7 @@ from visits_desk.app import definition
 from visits_desk.contract import DOMAIN, HomeVisitRecorded
 from visits_desk.projections import read_models
 
-from reintegration_contracts import topic_for
+from reintegration_contracts import to_kafka_headers, to_kafka_value, topic_for
 from reintegration_contracts.events.intake import ReturneeRegistered
 from reintegration_contracts.types import AgeBand, Locality, ReturnType, Sex
 from reintegration_sdk import EventHandlers, EventMeta, EventStore, ServiceDefinition
@@ -30,6 +30,7 @@ from reintegration_sdk.testing.service import (
     auth_headers,
     eventually,
     publish,
+    publish_raw,
     random_office,
     read_topic,
     running_service,
@@ -258,3 +259,54 @@ def test_the_missions_schemas_are_checked_like_the_platforms() -> None:
     )
     assert check.returncode == 0, check.stdout + check.stderr
     assert "schemas up to date" in check.stdout
+
+
+async def test_ready_and_metrics_show_what_was_published_applied_dead_lettered_and_skipped(
+    desk: httpx.AsyncClient, office: str, infrastructure: Infrastructure
+) -> None:
+    ready = await desk.get("/ready")
+    assert ready.status_code == 200
+    assert ready.json()["checks"] == {
+        "started": True,
+        "database": True,
+        "relay": True,
+        "inbox": True,
+    }
+    returnee = await registered(infrastructure, office)
+    assert (await record(desk, office, returnee)).status_code == 201
+    intake = topic_for(office, "intake")
+    newer = upstream_event(
+        ReturneeRegistered(
+            returnee_id=uuid4(),
+            arrival_date=date(2018, 5, 2),
+            return_type=ReturnType.ASSISTED_VOLUNTARY,
+            community=Locality(region="Kayes", commune="Kayes"),
+            sex=Sex.MALE,
+            age_band=AgeBand.AGE_25_34,
+            is_minor=False,
+            household_size=2,
+        ),
+        office,
+    )
+    unknown = newer.model_copy(update={"type": "org.reintegration.intake.NotYetInvented"})
+    await publish_raw(infrastructure, intake, to_kafka_value(unknown), to_kafka_headers(unknown))
+    await publish_raw(infrastructure, intake, b"{not json", to_kafka_headers(newer))
+
+    async def all_counted() -> None:
+        metrics = await desk.get("/metrics")
+        assert metrics.status_code == 200
+        assert metrics.headers["content-type"].startswith("text/plain")
+        text = metrics.text
+        assert 'reintegration_relay_published_events_total{service="visits_desk"} 1.0' in text
+        assert 'reintegration_relay_lag_events{service="visits_desk"} 0.0' in text
+        assert 'reintegration_relay_up{service="visits_desk"} 1.0' in text
+        assert 'reintegration_inbox_applied_events_total{consumer="visits_desk"} 1.0' in text
+        assert 'reintegration_inbox_dead_lettered_total{consumer="visits_desk"} 1.0' in text
+        skipped = (
+            'reintegration_inbox_skipped_events_total{consumer="visits_desk",'
+            'event_type="org.reintegration.intake.NotYetInvented"} 1.0'
+        )
+        assert skipped in text
+        assert 'reintegration_database_up{service="visits_desk"} 1.0' in text
+
+    await eventually(all_counted)

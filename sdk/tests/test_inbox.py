@@ -15,7 +15,7 @@ from reintegration_contracts.topics import Domain
 from reintegration_sdk.dispatch import EventHandlers
 from reintegration_sdk.events import EventMeta
 from reintegration_sdk.inbox import Inbox, RetryPolicy
-from reintegration_sdk.kafka import ensure_topics, idempotent_producer
+from reintegration_sdk.kafka import ensure_topics
 from reintegration_sdk.subscriber import KafkaDeadLetters, subscribe_inbox
 from reintegration_sdk.testing.infrastructure import Infrastructure
 from reintegration_sdk.testing.service import (
@@ -57,15 +57,14 @@ async def subscriber(
     await ensure_topics(
         infrastructure.kafka_bootstrap_servers, [topic, dead_letter_topic(topic)], 3
     )
-    producer = idempotent_producer(infrastructure.kafka_bootstrap_servers, "test-dlq")
-    await producer.start()
-    inbox = Inbox(pool, "test", handlers, KafkaDeadLetters(producer), RetryPolicy(3, 0.05, 2.0))
+    dead_letters = KafkaDeadLetters(infrastructure.kafka_bootstrap_servers, "test-dlq")
+    inbox = Inbox(pool, "test", handlers, dead_letters, RetryPolicy(3, 0.05, 2.0))
     broker = KafkaBroker(infrastructure.kafka_bootstrap_servers, logger=None)
     subscribe_inbox(broker, inbox, [topic], group_id=f"test-{uuid4().hex[:8]}")
     await broker.start()
     yield Subscriber(inbox, topic, office)
     await broker.stop()
-    await producer.stop()
+    await dead_letters.stop()
 
 
 async def effects(pool: asyncpg.Pool, *events: EventEnvelope) -> list[tuple[str, int]]:

@@ -10,6 +10,8 @@ from uuid import uuid4
 
 import asyncpg
 import pytest
+from aiokafka.errors import ProducerFenced
+from relay_checks import assert_each_stored_event_published_once_in_stream_order
 from sdk_builders import follow_up
 
 from reintegration_contracts import Domain, topic_for
@@ -18,7 +20,6 @@ from reintegration_sdk.dispatch import EventHandlers
 from reintegration_sdk.events import EventMeta
 from reintegration_sdk.eventstore import EventContext, EventStore
 from reintegration_sdk.inbox import Inbox, Record
-from reintegration_sdk.kafka import idempotent_producer
 from reintegration_sdk.relay import Relay
 from reintegration_sdk.testing.infrastructure import Infrastructure
 from reintegration_sdk.testing.service import random_office, read_topic, read_topic_records
@@ -47,16 +48,13 @@ async def append(pool: asyncpg.Pool, office: str, stream: str, count: int = 1) -
 
 
 async def relay_once(pool: asyncpg.Pool, infrastructure: Infrastructure) -> int:
-    producer = idempotent_producer(infrastructure.kafka_bootstrap_servers, "test-relay")
-    await producer.start()
-    try:
-        relay = Relay(pool, producer, "monitoring", infrastructure.kafka_bootstrap_servers)
-        total = 0
-        while sent := await relay.publish_pending():
+    relay = Relay(pool, "monitoring", infrastructure.kafka_bootstrap_servers)
+    total = 0
+    async with relay.session() as session:
+        assert session is not None
+        while sent := await session.publish_pending():
             total += sent
-        return total
-    finally:
-        await producer.stop()
+    return total
 
 
 async def test_events_are_published_in_stream_order_with_cloudevents_headers(
@@ -138,14 +136,11 @@ async def test_a_writer_whose_transaction_id_is_older_than_its_position_is_not_s
 RELAY_PROCESS = """
 import asyncio, sys
 from reintegration_sdk.database import create_pool
-from reintegration_sdk.kafka import idempotent_producer
 from reintegration_sdk.relay import Relay
 
 async def main(dsn, bootstrap):
     pool = await create_pool(dsn)
-    producer = idempotent_producer(bootstrap, "relay-process")
-    await producer.start()
-    relay = Relay(pool, producer, "monitoring", bootstrap, batch_size=25)
+    relay = Relay(pool, "monitoring", bootstrap, batch_size=25)
     await relay.run(asyncio.Event())
 
 asyncio.run(main(sys.argv[1], sys.argv[2]))
@@ -221,3 +216,111 @@ async def test_a_relay_killed_mid_run_resumes_and_publishes_everything(
     assert len(mine) >= 1000
     assert await pool.fetchval("SELECT count(*) FROM effects") == 1000
     assert await pool.fetchval("SELECT count(DISTINCT event_id) FROM effects") == 1000
+
+
+async def test_a_relay_killed_again_and_again_mid_batch_publishes_each_event_exactly_once(
+    pool: asyncpg.Pool, infrastructure: Infrastructure, fresh_database: str, tmp_path: Path
+) -> None:
+    office = random_office()
+    prefix = f"stream-{uuid4().hex[:8]}"
+    for index in range(80):
+        await append(pool, office, f"{prefix}-{index % 11}", count=25)  # 2,000 events
+    script = tmp_path / "relay_process.py"
+    script.write_text(RELAY_PROCESS)
+
+    def start() -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [sys.executable, str(script), fresh_database, infrastructure.kafka_bootstrap_servers],
+            env={**os.environ},
+        )
+
+    async def checkpoint() -> int:
+        return int(await pool.fetchval("SELECT coalesce(max(position), 0) FROM relay_checkpoint"))
+
+    kills = 0
+    for _ in range(4):
+        process = start()
+        before = await checkpoint()
+        async with asyncio.timeout(90):
+            # Killed as soon as it has committed a batch since its start: mid-run, with the
+            # next batch's transaction usually open.
+            while await checkpoint() <= before and process.poll() is None:
+                await asyncio.sleep(0.005)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        kills += 1
+        if await checkpoint() >= 2000:
+            break
+    final = start()
+    try:
+        async with asyncio.timeout(120):
+            while await checkpoint() < 2000:
+                await asyncio.sleep(0.1)
+    finally:
+        final.terminate()
+        final.wait()
+    assert kills >= 2, "the relay must be killed mid-run more than once"
+    checked = await assert_each_stored_event_published_once_in_stream_order(
+        pool, infrastructure.kafka_bootstrap_servers, topic_for(office, Domain.MONITORING)
+    )
+    assert checked == 2000
+
+
+async def test_the_relay_resumes_from_the_checkpoint_committed_in_kafka(
+    pool: asyncpg.Pool, infrastructure: Infrastructure
+) -> None:
+    office = random_office()
+    stream = f"visit-{uuid4()}"
+    await append(pool, office, stream, count=5)
+    assert await relay_once(pool, infrastructure) == 5
+    older = await pool.fetchrow(
+        "SELECT transaction_id, position, kafka_offset FROM relay_checkpoint"
+    )
+    await append(pool, office, stream, count=5)
+    assert await relay_once(pool, infrastructure) == 5
+    # The database copy lags behind Kafka, as after a crash between the Kafka commit and the
+    # database write: the relay must trust Kafka and send nothing again.
+    await pool.execute(
+        "UPDATE relay_checkpoint SET transaction_id = $1, position = $2, kafka_offset = $3",
+        *older,
+    )
+    assert await relay_once(pool, infrastructure) == 0
+    assert await pool.fetchval("SELECT position FROM relay_checkpoint") > older["position"]
+    assert (
+        await assert_each_stored_event_published_once_in_stream_order(
+            pool, infrastructure.kafka_bootstrap_servers, topic_for(office, Domain.MONITORING)
+        )
+        == 10
+    )
+
+
+async def test_a_relay_that_lost_its_lock_but_still_runs_is_fenced_by_the_next_one(
+    pool: asyncpg.Pool, infrastructure: Infrastructure, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    office = random_office()
+    stream = f"visit-{uuid4()}"
+    await append(pool, office, stream, count=3)
+    zombie = Relay(pool, "monitoring", infrastructure.kafka_bootstrap_servers)
+    async with zombie.session() as old:
+        assert old is not None
+        assert await old.publish_pending() == 3
+        # A second relay that believes it holds the lock (the zombie's lock connection was
+        # lost, say): its start fences the zombie's producer.
+        successor = Relay(pool, "monitoring", infrastructure.kafka_bootstrap_servers)
+
+        async def no_lock(*_: object) -> bool:
+            return True
+
+        monkeypatch.setattr(successor, "_lock", no_lock)
+        async with successor.session() as new:
+            assert new is not None
+            await append(pool, office, stream, count=2)
+            with pytest.raises(ProducerFenced):
+                await old.publish_pending()
+            assert await new.publish_pending() == 2
+    assert (
+        await assert_each_stored_event_published_once_in_stream_order(
+            pool, infrastructure.kafka_bootstrap_servers, topic_for(office, Domain.MONITORING)
+        )
+        == 5
+    )

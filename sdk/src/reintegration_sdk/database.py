@@ -13,9 +13,14 @@ _NUMBERED = re.compile(r"^(\d{3,})_[a-z0-9_]+\.sql$")
 _MIGRATION_LOCK = 7_310_472_221
 
 
-async def create_pool(dsn: str, min_size: int = 2, max_size: int = 10) -> asyncpg.Pool:
-    """A pool whose connections read and write JSONB as Python objects."""
-    pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size)
+async def create_pool(
+    dsn: str, min_size: int = 2, max_size: int = 10, connect_timeout: float = 5.0
+) -> asyncpg.Pool:
+    """A pool of connections to `dsn`; a connection attempt gives up after `connect_timeout`
+    (asyncpg's 60 s would hold a request that long while the server is away)."""
+    pool = await asyncpg.create_pool(
+        dsn, min_size=min_size, max_size=max_size, timeout=connect_timeout
+    )
     if pool is None:  # pragma: no cover - asyncpg returns None only when not awaited
         raise RuntimeError("pool creation failed")
     return pool

@@ -2,50 +2,46 @@
 
 A batch of Kafka records is applied in one database transaction together with the ids of the
 events it applied, then the offsets are committed (after the database commit, never before).
-A redelivered event finds its id in the inbox and changes nothing. A record that cannot be
-decoded or validated goes to `<topic>.dlq` with the reason and its original coordinates in
-headers; a handler that keeps failing is retried with backoff, then dead-lettered; the
-subscriber goes on with the next record.
+A redelivered event finds its id in the inbox and changes nothing.
+
+A poison record must not cost the good ones beside it. Every record is read from its raw
+bytes here, one by one: one that cannot be decoded or validated (not JSON, wrong schema,
+missing or non-UTF-8 `ce_` headers, an office other than its topic's) goes to `<topic>.dlq`
+with the reason and its original coordinates in headers, and the rest of the batch is applied.
+A handler that keeps failing is retried with backoff, then dead-lettered. A dead letter that
+cannot be sent is retried until it is: the batch, and so the partition, waits there rather
+than committing offsets past a record that is neither applied nor parked. Events of types
+this consumer does not know are skipped (tolerant reader) and counted per type.
 """
 
 import asyncio
 import logging
+import re
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Protocol
+from dataclasses import dataclass, field
+from typing import Final, Protocol
+from uuid import UUID
 
 import asyncpg
 from opentelemetry.trace import SpanKind
 
 from reintegration_contracts import EnvelopeError, EventEnvelope, EventPayload, read_event
 from reintegration_contracts.registry import UnknownEventType, event_name_of, latest_version
+from reintegration_contracts.topics import TOPIC_ROOT
+from reintegration_sdk.backoff import Backoff
+from reintegration_sdk.dead_letters import Record, dead_letter_headers
 from reintegration_sdk.dispatch import EventHandlers
 from reintegration_sdk.events import EventMeta
+from reintegration_sdk.health import Health
+from reintegration_sdk.outages import describe, is_database_outage
 from reintegration_sdk.telemetry import span_following
 
 log = logging.getLogger(__name__)
 
-# Errors that say the database is unreachable, not that the event is bad: retried for ever
-# (the partition waits) instead of dead-lettering good events during an outage.
-_INFRASTRUCTURE_ERRORS = (
-    OSError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.TooManyConnectionsError,
-)
+__all__ = ["DeadLetterSink", "Inbox", "Record", "RetryPolicy", "dead_letter_headers"]
 
-
-class Record(Protocol):
-    """The parts of a Kafka consumer record the inbox reads."""
-
-    topic: str
-    partition: int
-    offset: int
-    key: bytes | None
-    value: bytes | None
-    headers: Sequence[tuple[str, bytes]]
+_TOPIC_OFFICE: Final = re.compile(rf"^{re.escape(TOPIC_ROOT)}\.([a-z]{{2}})\.")
 
 
 class DeadLetterSink(Protocol):
@@ -69,6 +65,20 @@ class _Decoded:
     payload: EventPayload
 
 
+@dataclass(frozen=True)
+class _Skipped:
+    """An event of a type no contract of this consumer's knows: counted, not applied."""
+
+    event_type: str
+    event_id: UUID | None
+
+
+@dataclass
+class _Batch:
+    decoded: list[_Decoded] = field(default_factory=list)
+    skipped: list[_Skipped] = field(default_factory=list)
+
+
 class Inbox:
     """Applies records to `handlers` for consumer `name` (usually the service's name)."""
 
@@ -79,47 +89,66 @@ class Inbox:
         handlers: EventHandlers,
         dead_letters: DeadLetterSink,
         retry: RetryPolicy = RetryPolicy(),
+        backoff: Callable[[], Backoff] = Backoff,
     ) -> None:
         self._pool = pool
         self.name = name
         self._handlers = handlers
         self._dead_letters = dead_letters
         self._retry = retry
+        self._backoff = backoff
+        self.health = Health(f"{name}-inbox", stall_seconds=float("inf"))
+        self.health.set("running")
         self.applied = 0
         self.dead_lettered = 0
+        self.skipped: Counter[str] = Counter()
 
     async def process(self, records: Sequence[Record]) -> None:
         """Apply a batch; returns once every record is applied, skipped or dead-lettered."""
-        decoded: list[_Decoded] = []
+        batch = _Batch()
         for record in records:
-            item = await self._decode(record)
-            if item is not None:
-                decoded.append(item)
-        if not decoded:
+            await self._sort(record, batch)
+        if not batch.decoded and not batch.skipped:
             return
         try:
-            await self._until_database_answers(lambda: self._apply(decoded))
-        except Exception:
-            log.warning("batch failed; applying its %d events one by one", len(decoded))
-            for item in decoded:
+            await self._until_database_answers(lambda: self._apply(batch.decoded, batch.skipped))
+        except Exception as error:
+            log.warning(
+                "batch failed (%s); applying its %d events one by one",
+                describe(error),
+                len(batch.decoded),
+            )
+            await self._until_database_answers(lambda: self._apply([], batch.skipped))
+            for item in batch.decoded:
                 await self._apply_alone(item)
 
-    async def _decode(self, record: Record) -> _Decoded | None:
+    async def _sort(self, record: Record, batch: _Batch) -> None:
         name = _header(record, "ce_type")
         if name is not None and not self._handlers.handles(event_name_of(name)):
+            # Tolerant reader: events this consumer does not handle are skipped; those of
+            # types no contract knows (a newer producer's) are counted, so they are seen.
             if not _known_type(event_name_of(name)):
-                log.info("skipping unknown event type %s", name)
-            return None  # tolerant reader: events this consumer does not handle are skipped
+                batch.skipped.append(_Skipped(name, _event_id(record)))
+            return
         try:
             envelope, payload = read_event(record.headers, record.value)
         except EnvelopeError as error:
             await self._dead_letter(record, error.reason)
-            return None
-        return _Decoded(record, envelope, payload)
+            return
+        office = _office_of_topic(record.topic)
+        if office is not None and envelope.countryoffice != office:
+            await self._dead_letter(
+                record,
+                f"ce_countryoffice {envelope.countryoffice!r} disagrees with the office "
+                f"{office!r} of topic {record.topic}: the topic prefix is the access boundary",
+            )
+            return
+        batch.decoded.append(_Decoded(record, envelope, payload))
 
-    async def _apply(self, batch: Sequence[_Decoded]) -> None:
+    async def _apply(self, batch: Sequence[_Decoded], skipped: Sequence[_Skipped] = ()) -> None:
         async with self._pool.acquire() as connection, connection.transaction():
             ids = [item.envelope.id for item in batch]
+            ids += [item.event_id for item in skipped if item.event_id is not None]
             # Read first and record last: the inbox write must not be the transaction's first
             # write (see the relay's note on transaction ids and stream order).
             seen = {
@@ -145,12 +174,36 @@ class Inbox:
                     await self._handlers.apply(
                         connection, item.payload, EventMeta.of_envelope(item.envelope)
                     )
-            if fresh:
+            counts = await self._record_skipped(connection, skipped, seen)
+            handled = [item.envelope.id for item in fresh]
+            handled += [s.event_id for s in skipped if s.event_id is not None]
+            if handled:
                 await connection.executemany(
-                    "INSERT INTO inbox (consumer, event_id) VALUES ($1, $2)",
-                    [(self.name, item.envelope.id) for item in fresh],
+                    "INSERT INTO inbox (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                    [(self.name, event_id) for event_id in handled],
                 )
         self.applied += len(fresh)
+        self.skipped.update(counts)
+
+    async def _record_skipped(
+        self, connection: asyncpg.Connection, skipped: Sequence[_Skipped], seen: set[UUID]
+    ) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        for item in skipped:
+            if item.event_id is None or item.event_id not in seen:
+                counts[item.event_type] += 1
+                if item.event_id is not None:
+                    seen.add(item.event_id)
+        for event_type, count in counts.items():
+            log.info("skipped %d events of unknown type %s", count, event_type)
+        if counts:
+            await connection.executemany(
+                """INSERT INTO skipped_events (consumer, event_type, count) VALUES ($1, $2, $3)
+                   ON CONFLICT (consumer, event_type) DO UPDATE
+                   SET count = skipped_events.count + $3, last_seen_at = now()""",
+                [(self.name, event_type, count) for event_type, count in sorted(counts.items())],
+            )
+        return counts
 
     async def _apply_alone(self, item: _Decoded) -> None:
         last_error: Exception | None = None
@@ -166,32 +219,59 @@ class Inbox:
         await self._dead_letter(item.record, reason)
 
     async def _until_database_answers(self, attempt: Callable[[], Awaitable[None]]) -> None:
-        delay = 0.5
+        backoff = self._backoff()
         while True:
             try:
                 await attempt()
-                return
-            except _INFRASTRUCTURE_ERRORS as error:
+            except Exception as error:
+                if not is_database_outage(error):
+                    raise
+                delay = backoff.next_delay()
+                self.health.set("unavailable", f"database: {describe(error)}")
                 log.warning("database unavailable (%s); retrying in %.1fs", error, delay)
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, 10.0)
+            else:
+                self.health.set("running")
+                return
 
     async def _dead_letter(self, record: Record, reason: str) -> None:
         log.warning(
             "dead-lettering %s[%d]@%d: %s", record.topic, record.partition, record.offset, reason
         )
-        await self._dead_letters.send(record, reason, self.name)
+        backoff = self._backoff()
+        while True:
+            try:
+                await self._dead_letters.send(record, reason, self.name)
+            except Exception as error:
+                # Never skip a record that is neither applied nor parked: wait here, and the
+                # offsets of this batch stay uncommitted until the copy is sent.
+                delay = backoff.next_delay()
+                self.health.set("unavailable", f"dead-letter topic: {describe(error)}")
+                log.warning(
+                    "cannot dead-letter %s[%d]@%d (%s); retrying in %.1fs",
+                    record.topic,
+                    record.partition,
+                    record.offset,
+                    describe(error),
+                    delay,
+                )
+                await asyncio.sleep(delay)
+            else:
+                break
+        await self._until_database_answers(lambda: self._record_dead_letter(record, reason))
+        self.dead_lettered += 1
+
+    async def _record_dead_letter(self, record: Record, reason: str) -> None:
         async with self._pool.acquire() as connection:
             await connection.execute(
                 """INSERT INTO dead_letters (consumer, topic, partition, "offset", reason)
-                   VALUES ($1, $2, $3, $4, $5)""",
+                   VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING""",
                 self.name,
                 record.topic,
                 record.partition,
                 record.offset,
                 reason,
             )
-        self.dead_lettered += 1
 
 
 def _header(record: Record, name: str) -> str | None:
@@ -199,9 +279,21 @@ def _header(record: Record, name: str) -> str | None:
         if key == name:
             try:
                 return value.decode()
-            except UnicodeDecodeError:
+            except (UnicodeDecodeError, AttributeError):
                 return None
     return None
+
+
+def _event_id(record: Record) -> UUID | None:
+    try:
+        return UUID(_header(record, "ce_id") or "")
+    except ValueError:
+        return None
+
+
+def _office_of_topic(topic: str) -> str | None:
+    match = _TOPIC_OFFICE.match(topic)
+    return match.group(1) if match else None
 
 
 def _known_type(name: str) -> bool:
@@ -210,16 +302,3 @@ def _known_type(name: str) -> bool:
     except UnknownEventType:
         return False
     return True
-
-
-def dead_letter_headers(record: Record, reason: str, consumer: str) -> list[tuple[str, bytes]]:
-    """The original headers plus why and where the record failed."""
-    return [
-        *(record.headers or ()),
-        ("dlq_reason", reason.encode()[:4000]),
-        ("dlq_original_topic", record.topic.encode()),
-        ("dlq_original_partition", str(record.partition).encode()),
-        ("dlq_original_offset", str(record.offset).encode()),
-        ("dlq_consumer", consumer.encode()),
-        ("dlq_failed_at", datetime.now(UTC).isoformat().encode()),
-    ]

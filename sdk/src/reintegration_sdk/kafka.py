@@ -1,16 +1,34 @@
-"""Kafka plumbing: topic creation and the idempotent producer."""
+"""Kafka plumbing: topic creation, the relay's transactional producer, read-committed readers."""
 
+import asyncio
+import contextlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
 
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
 log = logging.getLogger(__name__)
 
 # Event topics keep everything so any read model can be rebuilt from Kafka.
-EVENT_TOPIC_CONFIG = {"retention.ms": "-1", "cleanup.policy": "delete"}
+EVENT_TOPIC_CONFIG: Final = {"retention.ms": "-1", "cleanup.policy": "delete"}
+
+# Where every relay commits its checkpoint, in the same Kafka transaction as the events it
+# published. Not under `reintegration.`: HQ and partners subscribe to that prefix by pattern.
+RELAY_CHECKPOINT_TOPIC: Final = "platform-relay-checkpoints"
+# Only the latest checkpoint per store matters; short segments let compaction keep it small.
+CHECKPOINT_TOPIC_CONFIG: Final = {
+    "cleanup.policy": "compact",
+    "segment.ms": str(15 * 60 * 1000),
+    "min.cleanable.dirty.ratio": "0.1",
+}
+
+# The producer's own default; a dead-letter copy is cut to fit under it (see dead_letters.py).
+MAX_REQUEST_BYTES: Final = 1_048_576
+# Readers see only committed transactions: a batch the relay aborted is never read.
+READ_COMMITTED: Final = "read_committed"
 
 
 async def ensure_topics(
@@ -18,9 +36,13 @@ async def ensure_topics(
     topics: Iterable[str],
     partitions: int,
     replication_factor: int = 1,
+    config: Mapping[str, str] = EVENT_TOPIC_CONFIG,
+    request_timeout_ms: int = 10_000,
 ) -> list[str]:
     """Create the topics that do not exist yet; returns the ones created."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=bootstrap_servers, request_timeout_ms=request_timeout_ms
+    )
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -28,8 +50,7 @@ async def ensure_topics(
         if not missing:
             return []
         new = [
-            NewTopic(t, partitions, replication_factor, topic_configs=EVENT_TOPIC_CONFIG)
-            for t in missing
+            NewTopic(t, partitions, replication_factor, topic_configs=dict(config)) for t in missing
         ]
         try:
             await admin.create_topics(new)
@@ -49,5 +70,58 @@ def idempotent_producer(bootstrap_servers: str, client_id: str) -> AIOKafkaProdu
         enable_idempotence=True,
         linger_ms=5,
         max_batch_size=256 * 1024,
+        max_request_size=MAX_REQUEST_BYTES,
         compression_type=None,
+        request_timeout_ms=15_000,
     )
+
+
+def transactional_producer(
+    bootstrap_servers: str, client_id: str, transactional_id: str
+) -> AIOKafkaProducer:
+    """The idempotent producer's settings, in transactions under `transactional_id`.
+
+    Starting it fences any older producer with the same id: a relay process that lost its
+    lock but still runs can no longer commit anything.
+    """
+    return AIOKafkaProducer(
+        bootstrap_servers=bootstrap_servers,
+        client_id=client_id,
+        transactional_id=transactional_id,
+        # A relay killed mid-batch leaves its transaction open; read_committed readers wait
+        # for it until the next relay start fences it, or until this timeout at the latest.
+        transaction_timeout_ms=20_000,
+        acks="all",
+        linger_ms=5,
+        max_batch_size=256 * 1024,
+        max_request_size=MAX_REQUEST_BYTES,
+        compression_type=None,
+        request_timeout_ms=15_000,
+    )
+
+
+async def close_producer(producer: AIOKafkaProducer, timeout: float = 5.0) -> None:
+    """Stop `producer`, also when the broker is gone.
+
+    With the broker away, `stop()` waits for deliveries that cannot happen; cut short, it
+    would leave the producer's sender and metadata tasks running (and reconnecting) for ever.
+    """
+    try:
+        await asyncio.wait_for(producer.stop(), timeout=timeout)
+    except Exception as error:
+        log.info("producer stopped uncleanly (%s); closing its connections", error)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(producer._sender.close(), timeout=timeout)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(producer.client.close(), timeout=timeout)
+
+
+def read_committed_consumer(bootstrap_servers: str, **options: Any) -> AIOKafkaConsumer:
+    """An unsubscribed consumer that sees only committed records (no group unless given)."""
+    settings: dict[str, Any] = {
+        "enable_auto_commit": False,
+        "auto_offset_reset": "earliest",
+        "isolation_level": READ_COMMITTED,
+        **options,
+    }
+    return AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, **settings)

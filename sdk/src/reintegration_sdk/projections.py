@@ -10,12 +10,13 @@ import logging
 from collections.abc import Sequence
 
 import asyncpg
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import TopicPartition
 from tqdm import tqdm
 
 from reintegration_sdk.dispatch import EventHandlers
 from reintegration_sdk.eventstore import EventStore
 from reintegration_sdk.inbox import Inbox, Record
+from reintegration_sdk.kafka import read_committed_consumer
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +70,7 @@ async def rebuild_from_kafka(
     async with pool.acquire() as connection, connection.transaction():
         await _truncate(connection, reactions.tables)
         await connection.execute("DELETE FROM inbox WHERE consumer = $1", consumer)
-    kafka = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap_servers, enable_auto_commit=False, group_id=None
-    )
+    kafka = read_committed_consumer(bootstrap_servers, group_id=None)
     await kafka.start()
     try:
         metadata = await kafka._client.fetch_all_metadata()

@@ -1,4 +1,5 @@
-"""The relay: publishes the event store to Kafka in position order and never skips a row.
+"""The relay: publishes the event store to Kafka in position order, never skips a row, and
+never publishes one twice.
 
 PostgreSQL hands out positions in insert order, not commit order: a transaction that took
 position 5 may commit after the one that took 6. Reading "position > checkpoint" would skip 5
@@ -8,21 +9,45 @@ in (transaction_id, position) order, and checkpoints that pair. The set of trans
 the horizon never grows again, so a late commit holds the relay back instead of being
 overtaken. Within a stream the order holds because a writer loads the stream (seeing the
 previous writer's commit) before its first write, which is when its transaction id is taken.
+
+A checkpoint written after the publish republishes a batch after a crash, and a batch whose
+acknowledgements are lost is sent again: duplicates. Each batch is therefore one Kafka
+transaction holding the events and the relay's checkpoint (see checkpoints.py); a
+read_committed reader sees both or neither, and a restart resumes from the checkpoint
+committed in Kafka, after its producer fenced every older one.
+
+PostgreSQL restarts and Kafka outages end a session (lock, listener, producer), never the
+relay: it waits with capped, jittered backoff and starts a new session on new connections.
 """
 
 import asyncio
 import contextlib
 import logging
+from collections.abc import AsyncIterator, Callable
 from typing import Final
+from uuid import UUID
 
 import asyncpg
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaProducer, TopicPartition
+from aiokafka.partitioner import DefaultPartitioner
+from aiokafka.producer.message_accumulator import BatchBuilder
 from opentelemetry.trace import SpanKind
 
 from reintegration_contracts import source_for, to_kafka_headers, to_kafka_value, topic_for
+from reintegration_sdk import checkpoints
+from reintegration_sdk.backoff import Backoff
+from reintegration_sdk.checkpoints import Checkpoint
 from reintegration_sdk.events import StoredEvent
 from reintegration_sdk.eventstore import EVENT_COLUMNS, NOTIFY_CHANNEL, stored_event_from_row
-from reintegration_sdk.kafka import ensure_topics
+from reintegration_sdk.health import Health
+from reintegration_sdk.kafka import (
+    CHECKPOINT_TOPIC_CONFIG,
+    RELAY_CHECKPOINT_TOPIC,
+    close_producer,
+    ensure_topics,
+    transactional_producer,
+)
+from reintegration_sdk.outages import describe, is_outage
 from reintegration_sdk.telemetry import current_traceparent, span_following
 
 log = logging.getLogger(__name__)
@@ -36,6 +61,8 @@ ORDER BY transaction_id, position LIMIT $3
 # Only one relay per database may publish; a second process of the service waits its turn.
 _RELAY_LOCK: Final = 7_310_472_222
 
+ProducerFactory = Callable[[str, str, str], AIOKafkaProducer]
+
 
 class Relay:
     """Moves committed events from a service's store to `reintegration.<cc>.<domain>`."""
@@ -43,71 +70,208 @@ class Relay:
     def __init__(
         self,
         pool: asyncpg.Pool,
-        producer: AIOKafkaProducer,
         service: str,
         bootstrap_servers: str,
         topic_partitions: int = 3,
         batch_size: int = 500,
         idle_poll_seconds: float = 0.05,
         name: str = "relay",
+        backoff: Backoff | None = None,
+        lock_poll_seconds: float = 1.0,
+        batch_timeout_seconds: float = 30.0,
+        producer_factory: ProducerFactory = transactional_producer,
     ) -> None:
         self._pool = pool
-        self._producer = producer
         self._service = service
         self._bootstrap = bootstrap_servers
         self._partitions = topic_partitions
         self._batch_size = batch_size
         self._idle_poll = idle_poll_seconds
         self._name = name
-        self._wake = asyncio.Event()
+        self._backoff = backoff or Backoff()
+        self._lock_poll = lock_poll_seconds
+        self._batch_timeout = batch_timeout_seconds
+        self._producer_factory = producer_factory
         self._known_topics: set[str] = set()
+        self.health = Health(f"{service}-relay", stall_seconds=batch_timeout_seconds + 5)
         self.published = 0
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Publish until `stop` is set; then finish the batch in hand and return."""
-        async with self._pool.acquire() as listener:
-            await listener.execute("SELECT pg_advisory_lock($1)", _RELAY_LOCK)
-            await listener.add_listener(NOTIFY_CHANNEL, self._on_notify)
+        """Publish until `stop` is set, through any outage of PostgreSQL or Kafka; then
+        finish the batch in hand and return. Errors that are not outages propagate."""
+        while not stop.is_set():
             try:
-                while not stop.is_set():
-                    # Cleared before reading, so a NOTIFY during the read is not lost.
-                    self._wake.clear()
-                    sent = await self.publish_pending()
-                    if sent == 0:
-                        await self._sleep_until_woken(stop)
+                async with self.session(stop) as session:
+                    if session is None:
+                        break  # stopped while another process held the lock
+                    self._backoff.reset()
+                    await session.run(stop)
+            except Exception as error:
+                if not is_outage(error):
+                    self.health.set("failed", describe(error))
+                    raise
+                delay = self._backoff.next_delay()
+                self.health.set("unavailable", describe(error))
+                log.warning("relay: %s; new session in %.1f s", describe(error), delay)
+                await _wait(stop, delay)
+        self.health.set("stopped")
+
+    @contextlib.asynccontextmanager
+    async def session(self, stop: asyncio.Event | None = None) -> AsyncIterator["_Session | None"]:
+        """The relay lock, a listener and a transactional producer resumed from the
+        checkpoint in Kafka; yields None if `stop` is set while waiting for the lock."""
+        async with self._pool.acquire() as connection:
+            if not await self._lock(connection, stop):
+                yield None
+                return
+            connection.add_termination_listener(self._on_connection_lost)
+            try:
+                store = await checkpoints.store_id(connection)
+                producer = self._producer_factory(
+                    self._bootstrap, f"{self._service}-relay", f"relay-{store}-{self._name}"
+                )
+                try:
+                    # Without a deadline a broker that accepts connections but has no
+                    # transaction coordinator yet would hold the session in "starting".
+                    async with asyncio.timeout(self._batch_timeout):
+                        session = await self._start(connection, producer, store)
+                    yield session
+                finally:
+                    await close_producer(producer)
             finally:
-                await listener.remove_listener(NOTIFY_CHANNEL, self._on_notify)
-                await listener.execute("SELECT pg_advisory_unlock($1)", _RELAY_LOCK)
+                with contextlib.suppress(Exception):  # a dead connection has no listeners
+                    connection.remove_termination_listener(self._on_connection_lost)
+                await _unlock_quietly(connection)
+
+    async def _start(
+        self, connection: asyncpg.Connection, producer: AIOKafkaProducer, store: UUID
+    ) -> "_Session":
+        await producer.start()
+        # The producer id (and with it the fencing of every older producer of this store,
+        # its open transaction aborted or completed) is taken lazily at the first
+        # transaction: take it now, before the checkpoint is read.
+        await producer.begin_transaction()
+        await producer.abort_transaction()
+        await ensure_topics(
+            self._bootstrap, [RELAY_CHECKPOINT_TOPIC], 1, config=CHECKPOINT_TOPIC_CONFIG
+        )
+        session = _Session(self, connection, producer, store)
+        await session.resume()
+        return session
+
+    async def _lock(self, connection: asyncpg.Connection, stop: asyncio.Event | None) -> bool:
+        while not await connection.fetchval("SELECT pg_try_advisory_lock($1)", _RELAY_LOCK):
+            self.health.set("standby", "another process of the service holds the relay lock")
+            if stop is None:
+                await asyncio.sleep(self._lock_poll)
+            elif await _wait(stop, self._lock_poll):
+                return False
+        return True
+
+    def _on_connection_lost(self, _: object) -> None:
+        # The relay's connection is usually the first to notice a restart: the pool's idle
+        # connections are just as dead, so requests should not each discover one.
+        self._pool.expire_connections()
+
+    async def _ensure_topics(self, events: list[StoredEvent]) -> None:
+        topics = {topic_for(e.country_office, e.domain) for e in events} - self._known_topics
+        if topics:
+            await ensure_topics(self._bootstrap, topics, self._partitions)
+            self._known_topics |= topics
+
+
+class _Session:
+    """One connection, one producer: publishes batches until an error ends it."""
+
+    def __init__(
+        self,
+        relay: Relay,
+        connection: asyncpg.Connection,
+        producer: AIOKafkaProducer,
+        store: UUID,
+    ) -> None:
+        self._relay = relay
+        self._connection = connection
+        self._producer = producer
+        self._store = store
+        self._key = checkpoints.checkpoint_key(store, relay._name)
+        self._checkpoint = checkpoints.START
+        self._wake = asyncio.Event()
+
+    async def resume(self) -> None:
+        relay = self._relay
+        cached = await checkpoints.cached(self._connection, relay._name)
+        self._checkpoint, scan_from = await checkpoints.resume_point(
+            relay._bootstrap, self._key, cached
+        )
+        await checkpoints.cache(self._connection, relay._name, self._checkpoint, scan_from)
+        relay.health.set("running")
+
+    @property
+    def checkpoint(self) -> Checkpoint:
+        return self._checkpoint
+
+    async def run(self, stop: asyncio.Event) -> None:
+        await self._connection.add_listener(NOTIFY_CHANNEL, self._on_notify)
+        try:
+            while not stop.is_set():
+                # Cleared before reading, so a NOTIFY during the read is not lost.
+                self._wake.clear()
+                sent = await self.publish_pending()
+                if sent == 0:
+                    await self._sleep_until_woken(stop)
+        finally:
+            if not self._connection.is_closed():
+                with contextlib.suppress(Exception):
+                    await self._connection.remove_listener(NOTIFY_CHANNEL, self._on_notify)
 
     async def publish_pending(self) -> int:
-        """Publish one batch of committed events; returns how many were sent."""
-        async with self._pool.acquire() as connection:
-            checkpoint = await connection.fetchrow(
-                "SELECT transaction_id, position FROM relay_checkpoint WHERE name = $1",
-                self._name,
-            )
-            after = (int(checkpoint[0]), checkpoint[1]) if checkpoint else (0, 0)
-            rows = await connection.fetch(_PENDING, after[0], after[1], self._batch_size)
+        """Publish one batch of committed events in one transaction; returns how many."""
+        relay = self._relay
+        rows = await self._connection.fetch(
+            _PENDING, self._checkpoint.transaction_id, self._checkpoint.position, relay._batch_size
+        )
+        relay.health.heartbeat()
         if not rows:
             return 0
         events = [stored_event_from_row(row) for row in rows]
-        await self._ensure_topics(events)
-        deliveries = [await self._send(event) for event in events]
-        await asyncio.gather(*deliveries)
-        async with self._pool.acquire() as connection:
-            await connection.execute(
-                """INSERT INTO relay_checkpoint (name, transaction_id, position)
-                   VALUES ($1, $2, $3)
-                   ON CONFLICT (name) DO UPDATE
-                   SET transaction_id = $2, position = $3, updated_at = now()""",
-                self._name,
-                int(rows[-1]["writer_transaction"]),
-                events[-1].position,
-            )
-        self.published += len(events)
+        await relay._ensure_topics(events)
+        reached = Checkpoint(int(rows[-1]["writer_transaction"]), events[-1].position)
+        async with asyncio.timeout(relay._batch_timeout):
+            offset = await self._transaction(events, reached)
+        self._checkpoint = reached
+        await checkpoints.cache(self._connection, relay._name, reached, offset)
+        relay.published += len(events)
+        relay.health.heartbeat()
         return len(events)
 
-    async def _send(self, event: StoredEvent) -> "asyncio.Future[object]":
+    async def _transaction(self, events: list[StoredEvent], reached: Checkpoint) -> int:
+        producer = self._producer
+        await producer.begin_transaction()
+        try:
+            batches = _PartitionBatches(producer)
+            for event in events:
+                await self._send(event, batches)
+            deliveries = await batches.close()
+            marker = await producer.send(
+                RELAY_CHECKPOINT_TOPIC,
+                value=reached.encode(self._store),
+                key=self._key,
+                partition=checkpoints.CHECKPOINT_PARTITION.partition,
+            )
+            await asyncio.gather(*deliveries)
+            metadata = await marker
+            await producer.commit_transaction()
+        except BaseException:
+            # The session ends either way; a new producer's start aborts what is left.
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(producer.abort_transaction(), timeout=5)
+            raise
+        offset: int = metadata.offset
+        return offset
+
+    async def _send(self, event: StoredEvent, batches: "_PartitionBatches") -> None:
+        relay = self._relay
         with span_following(
             f"publish {event.event_name}",
             event.traceparent,
@@ -115,21 +279,14 @@ class Relay:
             attributes={"messaging.system": "kafka", "event.id": str(event.event_id)},
         ):
             envelope = event.to_envelope(
-                source_for(event.country_office, self._service), current_traceparent()
+                source_for(event.country_office, relay._service), current_traceparent()
             )
-            future: asyncio.Future[object] = await self._producer.send(
+            await batches.add(
                 topic_for(event.country_office, event.domain),
-                value=to_kafka_value(envelope),
-                key=event.stream_id.encode(),
-                headers=to_kafka_headers(envelope),
+                event.stream_id.encode(),
+                to_kafka_value(envelope),
+                to_kafka_headers(envelope),
             )
-        return future
-
-    async def _ensure_topics(self, events: list[StoredEvent]) -> None:
-        topics = {topic_for(e.country_office, e.domain) for e in events} - self._known_topics
-        if topics:
-            await ensure_topics(self._bootstrap, topics, self._partitions)
-            self._known_topics |= topics
 
     def _on_notify(self, *_: object) -> None:
         self._wake.set()
@@ -140,7 +297,7 @@ class Relay:
         try:
             await asyncio.wait(
                 {stop_wait, wake_wait},
-                timeout=self._idle_poll,
+                timeout=self._relay._idle_poll,
                 return_when=asyncio.FIRST_COMPLETED,
             )
         finally:
@@ -148,3 +305,78 @@ class Relay:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+        if self._connection.is_closed():
+            raise asyncpg.ConnectionDoesNotExistError("the relay's connection was closed")
+
+
+class _PartitionBatches:
+    """Records gathered into one batch per partition, handed to the producer whole.
+
+    `producer.send` per record costs more than encoding the record; a batch builder per
+    partition keeps the relay near the raw producer. Partitions are chosen as the producer's
+    default partitioner does (murmur2 of the stream id), so a stream stays on its partition.
+    """
+
+    def __init__(self, producer: AIOKafkaProducer) -> None:
+        self._producer = producer
+        self._partitions: dict[str, list[int]] = {}
+        self._open: dict[TopicPartition, BatchBuilder] = {}
+        self._deliveries: list[asyncio.Future[object]] = []
+
+    async def add(
+        self, topic: str, key: bytes, value: bytes, headers: list[tuple[str, bytes]]
+    ) -> None:
+        partitions = self._partitions.get(topic)
+        if partitions is None:
+            partitions = sorted(await self._producer.partitions_for(topic))
+            self._partitions[topic] = partitions
+        where = TopicPartition(topic, _PARTITIONER(key, partitions, partitions))
+        builder = self._open.get(where)
+        if builder is None:
+            builder = self._open[where] = self._producer.create_batch()
+        if builder.append(key=key, value=value, timestamp=None, headers=headers) is not None:
+            return
+        await self._hand_over(where)
+        builder = self._open[where] = self._producer.create_batch()
+        if builder.append(key=key, value=value, timestamp=None, headers=headers) is None:
+            # Larger than a whole batch: the producer sends it alone, after what came before.
+            del self._open[where]
+            self._deliveries.append(
+                await self._producer.send(
+                    topic, value=value, key=key, headers=headers, partition=where.partition
+                )
+            )
+
+    async def close(self) -> "list[asyncio.Future[object]]":
+        """Hand every open batch to the producer; returns the deliveries to wait for."""
+        for where in list(self._open):
+            await self._hand_over(where)
+        return self._deliveries
+
+    async def _hand_over(self, where: TopicPartition) -> None:
+        builder = self._open.pop(where)
+        if builder.record_count():
+            self._deliveries.append(
+                await self._producer.send_batch(builder, where.topic, partition=where.partition)
+            )
+
+
+_PARTITIONER: Final = DefaultPartitioner()
+
+
+async def _wait(stop: asyncio.Event, seconds: float) -> bool:
+    """Sleep `seconds` unless `stop` is set first; returns whether it was."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    return stop.is_set()
+
+
+async def _unlock_quietly(connection: asyncpg.Connection) -> None:
+    if connection.is_closed():
+        return  # the server released the lock with the session
+    try:
+        await asyncio.wait_for(
+            connection.execute("SELECT pg_advisory_unlock($1)", _RELAY_LOCK), timeout=5
+        )
+    except Exception as error:
+        log.info("relay lock released with its connection: %s", describe(error))

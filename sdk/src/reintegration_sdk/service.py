@@ -24,23 +24,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import uvicorn
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
-from faststream.kafka import KafkaBroker
 
-from reintegration_contracts import Domain, dead_letter_topic, topic_for
+from reintegration_contracts import Domain, topic_for
 from reintegration_sdk.auth import AuthSettings, install_auth_error_handlers
+from reintegration_sdk.backoff import Backoff
 from reintegration_sdk.database import SDK_MIGRATIONS, apply_migrations, create_pool
 from reintegration_sdk.dispatch import EventHandlers
 from reintegration_sdk.eventstore import EventStore
 from reintegration_sdk.http import TracingMiddleware, install_error_handlers
 from reintegration_sdk.inbox import Inbox
-from reintegration_sdk.kafka import ensure_topics, idempotent_producer
+from reintegration_sdk.metrics import install_metrics
+from reintegration_sdk.outages import describe, install_outage_handlers, is_database_outage
 from reintegration_sdk.relay import Relay
 from reintegration_sdk.runtime import Runtime
 from reintegration_sdk.settings import ServiceSettings
-from reintegration_sdk.subscriber import KafkaDeadLetters, subscribe_inbox
+from reintegration_sdk.subscriber import InboxConsumer, KafkaDeadLetters
+from reintegration_sdk.supervision import OnFatal, supervise, terminate_process
 from reintegration_sdk.telemetry import configure_logging, configure_tracing
 
 log = logging.getLogger(__name__)
@@ -68,13 +71,23 @@ def event_topics(settings: ServiceSettings, domains: Sequence[Domain | str]) -> 
     return [topic_for(office, d) for office in settings.country_offices for d in domains]
 
 
-def create_app(definition: ServiceDefinition, settings: ServiceSettings | None = None) -> FastAPI:
-    """The service's ASGI app; its lifespan runs migrations, relay and subscribers."""
+def create_app(
+    definition: ServiceDefinition,
+    settings: ServiceSettings | None = None,
+    on_fatal: OnFatal | None = None,
+) -> FastAPI:
+    """The service's ASGI app; its lifespan runs migrations, relay and subscribers.
+
+    The relay and the inbox consumer run in the background and wait out Kafka and PostgreSQL
+    outages by themselves; if one still dies, `on_fatal(task, error)` is called (by default
+    the process is stopped, so that its supervisor restarts it).
+    """
     settings = settings or ServiceSettings()
+    fatal = on_fatal or terminate_process
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with _running(definition, settings, app):
+        async with _running(definition, settings, app, fatal):
             yield
 
     app = FastAPI(
@@ -86,6 +99,8 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings | None =
     app.add_middleware(TracingMiddleware)
     install_error_handlers(app)
     install_auth_error_handlers(app)
+    install_outage_handlers(app)
+    install_metrics(app)
     for router in definition.routers:
         app.include_router(router)
 
@@ -96,110 +111,155 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings | None =
 
     @app.get("/ready", tags=["operations"])
     async def ready() -> JSONResponse:
-        """Readiness: database reachable, relay and subscribers running."""
-        checks = await _readiness(app)
-        status = 200 if all(checks.values()) else 503
-        return JSONResponse({"ready": status == 200, "checks": checks}, status_code=status)
+        """Readiness: database answering, relay connected and making progress, inbox
+        consumer running; `status` says what each one is doing."""
+        checks, status = await _readiness(app)
+        code = 200 if all(checks.values()) else 503
+        return JSONResponse(
+            {"ready": code == 200, "checks": checks, "status": status}, status_code=code
+        )
 
     return app
 
 
 @contextlib.asynccontextmanager
 async def _running(
-    definition: ServiceDefinition, settings: ServiceSettings, app: FastAPI
+    definition: ServiceDefinition, settings: ServiceSettings, app: FastAPI, on_fatal: OnFatal
 ) -> AsyncIterator[None]:
     configure_logging(settings.log_level)
     configure_tracing(definition.name, settings.otlp_endpoint)
-    pool = await create_pool(settings.database_dsn(definition.name))
-    folders = [("sdk", SDK_MIGRATIONS)]
-    if definition.migrations is not None:
-        folders.append((definition.name, definition.migrations))
-    applied = await apply_migrations(pool, folders)
-    if applied:
-        log.info("applied migrations: %s", ", ".join(applied))
-    consumed = event_topics(settings, definition.consumes)
-    await ensure_topics(
-        settings.kafka_bootstrap_servers,
-        [
-            *event_topics(settings, [definition.domain]),
-            *consumed,
-            *(dead_letter_topic(t) for t in consumed),
-        ],
-        settings.topic_partitions,
-    )
-    producer = idempotent_producer(settings.kafka_bootstrap_servers, f"{definition.name}-relay")
-    await producer.start()
+    pool = await _database(definition, settings)
     runtime = Runtime(definition.name, settings, pool, definition.store)
     app.state.runtime = runtime
+    stop = asyncio.Event()
+    # Neither part needs Kafka to start: HTTP answers and commands are stored meanwhile.
     relay = Relay(
         pool,
-        producer,
         definition.name,
         settings.kafka_bootstrap_servers,
         settings.topic_partitions,
         settings.relay_batch_size,
         settings.relay_idle_poll_seconds,
     )
-    stop = asyncio.Event()
-    relay_task = asyncio.create_task(relay.run(stop), name=f"{definition.name}-relay")
-    app.state.relay_task = relay_task
-    broker: KafkaBroker | None = None
+    app.state.relay = relay
+    tasks = [supervise(relay.run(stop), f"{definition.name}-relay", stop, on_fatal)]
+    consumed = event_topics(settings, definition.consumes)
+    consumer: InboxConsumer | None = None
+    dead_letters: KafkaDeadLetters | None = None
     inbox_handlers = EventHandlers.chain(definition.name, definition.reactions, definition.policies)
     if inbox_handlers.event_names and consumed:
-        broker = KafkaBroker(
-            settings.kafka_bootstrap_servers, client_id=f"{definition.name}-inbox", logger=None
+        dead_letters = KafkaDeadLetters(
+            settings.kafka_bootstrap_servers, f"{definition.name}-dead-letters"
         )
-        inbox = Inbox(pool, definition.name, inbox_handlers, KafkaDeadLetters(producer))
-        app.state.inbox = inbox
-        subscribe_inbox(
-            broker,
+        inbox = Inbox(pool, definition.name, inbox_handlers, dead_letters)
+        consumer = InboxConsumer(
             inbox,
+            settings.kafka_bootstrap_servers,
             consumed,
             settings.consumer_group or definition.name,
+            settings.topic_partitions,
+            f"{definition.name}-inbox",
             settings.consumer_max_records,
         )
-        await broker.start()
-    app.state.broker = broker
-    if definition.on_startup is not None:
-        await definition.on_startup(runtime)
-    app.state.ready = True
+        app.state.inbox = inbox
+        tasks.insert(0, supervise(consumer.run(stop), f"{definition.name}-inbox", stop, on_fatal))
+    app.state.consumer = consumer
     try:
+        if definition.on_startup is not None:
+            await definition.on_startup(runtime)
+        app.state.ready = True
         yield
     finally:
         app.state.ready = False
-        # Subscribers stop first (their last batch commits before its offsets), then the
+        # The consumer stops first (its last batch commits before its offsets), then the
         # relay finishes the batch in hand; whatever is left waits in the store for next start.
-        if broker is not None:
-            await broker.stop()
         stop.set()
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.wait_for(relay_task, timeout=30)
-        await producer.stop()
+        for task in tasks:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.wait_for(task, timeout=30)
+        if dead_letters is not None:
+            await dead_letters.stop()
         await pool.close()
 
 
-async def _readiness(app: FastAPI) -> dict[str, bool]:
+async def _database(definition: ServiceDefinition, settings: ServiceSettings) -> asyncpg.Pool:
+    """The pool, once the database answers and the migrations are applied; a database that
+    is still starting (or restarting) is waited for, up to `database_wait_seconds`."""
+    backoff = Backoff()
+    deadline = asyncio.get_running_loop().time() + settings.database_wait_seconds
+    while True:
+        try:
+            pool = await create_pool(settings.database_dsn(definition.name))
+            try:
+                folders = [("sdk", SDK_MIGRATIONS)]
+                if definition.migrations is not None:
+                    folders.append((definition.name, definition.migrations))
+                applied = await apply_migrations(pool, folders)
+            except BaseException:
+                pool.terminate()
+                raise
+        except Exception as error:
+            if not is_database_outage(error) or asyncio.get_running_loop().time() > deadline:
+                raise
+            delay = backoff.next_delay()
+            log.warning("database unavailable at start (%s); retrying in %.1f s",
+                        describe(error), delay)  # fmt: skip
+            await asyncio.sleep(delay)
+            continue
+        if applied:
+            log.info("applied migrations: %s", ", ".join(applied))
+        return pool
+
+
+async def _readiness(app: FastAPI) -> tuple[dict[str, bool], dict[str, object]]:
     checks = {"started": bool(app.state.ready)}
+    status: dict[str, object] = {}
     runtime: Runtime | None = getattr(app.state, "runtime", None)
     if runtime is None:
-        return {**checks, "database": False}
+        return {**checks, "database": False}, status
     try:
         async with runtime.pool.acquire(timeout=2) as connection:
-            checks["database"] = await connection.fetchval("SELECT 1") == 1
-    except Exception:
+            checks["database"] = await connection.fetchval("SELECT 1", timeout=2) == 1
+    except Exception as error:
+        if is_database_outage(error):
+            runtime.pool.expire_connections()
         checks["database"] = False
-    relay_task: asyncio.Task[None] | None = getattr(app.state, "relay_task", None)
-    checks["relay"] = relay_task is not None and not relay_task.done()
-    return checks
+        status["database"] = {"state": "unavailable", "reason": describe(error)}
+    relay: Relay | None = getattr(app.state, "relay", None)
+    if relay is not None:
+        checks["relay"] = relay.health.ok
+        status["relay"] = relay.health.describe()
+    consumer: InboxConsumer | None = getattr(app.state, "consumer", None)
+    if consumer is not None:
+        checks["inbox"] = consumer.ok
+        status["inbox"] = consumer.describe()
+    return checks, status
 
 
 def serve(definition: ServiceDefinition, settings: ServiceSettings | None = None) -> None:
-    """Run the service with uvicorn until SIGINT/SIGTERM, then shut down gracefully."""
+    """Run the service with uvicorn until SIGINT/SIGTERM, then shut down gracefully.
+
+    If a background task dies, the server shuts down gracefully and the process exits with
+    status 1, so a supervisor restarts it."""
     settings = settings or ServiceSettings()
-    uvicorn.run(
-        create_app(definition, settings),
+    died: list[BaseException] = []
+    server: uvicorn.Server | None = None
+
+    def stop_serving(name: str, error: BaseException) -> None:
+        log.critical("%s died: %r; stopping the service so it is restarted", name, error,
+                     exc_info=error)  # fmt: skip
+        died.append(error)
+        if server is not None:
+            server.should_exit = True
+
+    config = uvicorn.Config(
+        create_app(definition, settings, on_fatal=stop_serving),
         host=settings.http_host,
         port=settings.http_port or definition.default_port,
         log_config=None,
         timeout_graceful_shutdown=20,
     )
+    server = uvicorn.Server(config)
+    server.run()
+    if died:
+        raise SystemExit(1)

@@ -41,6 +41,9 @@ class ServiceSettings(BaseSettings):
         default=0.05, gt=0, description="How often an idle relay looks for new events"
     )
     consumer_max_records: int = Field(default=500, ge=1)
+    database_wait_seconds: float = Field(
+        default=60.0, ge=0, description="How long a starting service waits for its database"
+    )
 
     @field_validator("country_offices", mode="before")
     @classmethod

@@ -24,7 +24,7 @@ from reintegration_contracts import (
 from reintegration_contracts.countries import COUNTRY_CODES
 from reintegration_contracts.topics import TOPIC_ROOT
 from reintegration_sdk.auth import AuthSettings, mint_token
-from reintegration_sdk.kafka import ensure_topics
+from reintegration_sdk.kafka import ensure_topics, read_committed_consumer
 from reintegration_sdk.service import ServiceDefinition, create_app
 from reintegration_sdk.settings import ServiceSettings
 from reintegration_sdk.testing.infrastructure import Infrastructure
@@ -112,15 +112,37 @@ def auth_headers(
 
 @asynccontextmanager
 async def running_service(
-    definition: ServiceDefinition, settings: ServiceSettings
+    definition: ServiceDefinition,
+    settings: ServiceSettings,
+    ready_timeout: float | None = 60.0,
 ) -> AsyncIterator[httpx.AsyncClient]:
-    """The service's lifespan running (relay, subscribers) and an HTTP client on it."""
-    app = create_app(definition, settings)
+    """The service's lifespan running (relay, subscribers) and an HTTP client on it, once
+    `/ready` answers 200 (the relay and the inbox connect in the background); with
+    `ready_timeout=None`, as soon as the lifespan has started."""
+    died: list[tuple[str, BaseException]] = []
+    app = create_app(definition, settings, on_fatal=lambda name, error: died.append((name, error)))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             client.app = app  # type: ignore[attr-defined]
+            client.died = died  # type: ignore[attr-defined]
+            if ready_timeout is not None:
+                await wait_until_ready(client, ready_timeout)
             yield client
+    # A background task that died would have stopped a real process: fail the test.
+    assert not died, f"background tasks died: {died}"
+
+
+async def wait_until_ready(client: httpx.AsyncClient, timeout: float = 60.0) -> float:
+    """Seconds until the service's `/ready` answered 200."""
+    began = time.monotonic()
+
+    async def answers_ready() -> None:
+        response = await client.get("/ready")
+        assert response.status_code == 200, response.text
+
+    await eventually(answers_ready, timeout=timeout, interval=0.1)
+    return time.monotonic() - began
 
 
 def upstream_event(
@@ -185,12 +207,9 @@ async def read_topic_records(
     until: Callable[[list[Any]], bool] | None = None,
     timeout: float = 20.0,
 ) -> list[Any]:
-    """Every record of a topic from the beginning; stops at the end or once `until` holds."""
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=infrastructure.kafka_bootstrap_servers,
-        enable_auto_commit=False,
-        auto_offset_reset="earliest",
-    )
+    """Every committed record of a topic from the beginning (read_committed, as every
+    consumer of the platform reads); stops at the end or once `until` holds."""
+    consumer = read_committed_consumer(infrastructure.kafka_bootstrap_servers)
     await consumer.start()
     records: list[Any] = []
     try:
