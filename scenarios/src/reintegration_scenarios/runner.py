@@ -48,6 +48,7 @@ class Outcome:
     retries: int
     latencies: list[float]
     phases: dict[str, float]
+    unavailable: int = 0  # attempts that got no answer or a 503, tried again
 
     @property
     def matches(self) -> bool:
@@ -94,6 +95,7 @@ class Runner:
             retries=self.api.timings.retries,
             latencies=list(self.api.timings.latencies),
             phases=phases,
+            unavailable=self.api.timings.unavailable,
         )
 
     # Setup --------------------------------------------------------------------------------
