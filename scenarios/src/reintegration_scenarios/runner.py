@@ -361,4 +361,12 @@ async def read_funnel(api: Platform) -> list[FunnelRow]:
 
 
 async def _all(commands: Iterable[Awaitable[Any]]) -> None:
-    await asyncio.gather(*commands)
+    """Run side by side; on the first failure the others are cancelled, not left running."""
+    tasks = [asyncio.ensure_future(command) for command in commands]
+    try:
+        await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
