@@ -293,7 +293,7 @@ def _against_clean_run(evidence: Evidence, findings: Findings) -> None:
     if evidence.expected_funnel is not None and evidence.observed_funnel is not None:
         for want, got in zip(evidence.expected_funnel, evidence.observed_funnel, strict=False):
             for what in ("returnees", "plans"):
-                difference = getattr(got, what) - getattr(want, what)
+                difference = (getattr(got, what) or 0) - (getattr(want, what) or 0)
                 if difference > 0:
                     findings.duplicated["funnel counts above the scenario's"] += difference
                 elif difference < 0:

@@ -74,7 +74,9 @@ def chaos_results(request: pytest.FixtureRequest) -> list[CaseResult]:
 async def site_for(request: pytest.FixtureRequest) -> AsyncIterator[SiteFor]:
     """site_for(name, offices): the shared site (short suite) or a new one (full suite)."""
     full = request.config.getoption("chaos") == "full"
-    cases = sum(1 for item in request.session.items if item.get_closest_marker("chaos"))
+    # An office per case, and one for the run without fault (a fixture even when its own
+    # test is deselected).
+    cases = 1 + sum(1 for item in request.session.items if item.get_closest_marker("chaos"))
     shared: list[Site] = []
 
     def logs(name: str) -> Path:
@@ -90,7 +92,7 @@ async def site_for(request: pytest.FixtureRequest) -> AsyncIterator[SiteFor]:
                 yield own
             return
         if not shared:
-            site = Site(OFFICES[: max(cases, 1)], DECOY, logs("shared"))
+            site = Site(OFFICES[:cases], DECOY, logs("shared"))
             shared.append(await site.__aenter__())
         yield shared[0]
 

@@ -89,6 +89,7 @@ def as_json(result: CaseResult) -> dict[str, Any]:
         "commands_accepted": result.commands,
         "attempts_without_answer": result.unavailable,
         "seconds": round(result.seconds, 1),
+        "phases_s": {k: round(v, 1) for k, v in result.phases.items()},
         "service_logs": result.log_dir,
     }
 
