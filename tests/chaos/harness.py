@@ -15,6 +15,7 @@ import functools
 import importlib
 import json
 import math
+import shutil
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
@@ -122,6 +123,11 @@ class Site:
                 await self.platform.stop()
         if self._stack_context is not None:
             context, self._stack_context = self._stack_context, None
+            # Kafka's and PostgreSQL's logs go with the stack's purge; keep them by the services'.
+            with contextlib.suppress(OSError):
+                shutil.copytree(
+                    self.stack.state_dir / "logs", self.log_dir / "stack", dirs_exist_ok=True
+                )
             await asyncio.to_thread(context.__exit__, None, None, None)
 
     async def _create_databases(self) -> dict[str, str]:
