@@ -18,7 +18,7 @@ from chaos import report
 from chaos.faults import Fault
 from chaos.harness import CaseResult, Site, SiteFor, run_case
 
-OFFICES = ("ml", "ne", "sn", "gn", "ci", "tg", "bj", "gh", "mr", "td", "cm", "ga", "cd")
+OFFICES = ("sn", "gn", "ci", "tg", "bj", "gh", "mr", "td", "cm", "ga", "cd", "gm", "sl", "lr")
 DECOY = "cv"  # configured on every site, played by no scenario
 RESULTS = pytest.StashKey[list[CaseResult]]()
 HERE = Path(__file__).parent

@@ -124,7 +124,7 @@ class Site:
         if self._stack_context is not None:
             context, self._stack_context = self._stack_context, None
             # Kafka's and PostgreSQL's logs go with the stack's purge; keep them by the services'.
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError, AttributeError):  # AttributeError: never started
                 shutil.copytree(
                     self.stack.state_dir / "logs", self.log_dir / "stack", dirs_exist_ok=True
                 )
