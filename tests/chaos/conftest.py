@@ -16,7 +16,8 @@ import pytest
 
 from chaos import report
 from chaos.faults import Fault
-from chaos.harness import CaseResult, Site, SiteFor, run_case
+from chaos.harness import CaseResult, SiteFor, run_case
+from chaos.site import Site
 
 OFFICES = ("sn", "gn", "ci", "tg", "bj", "gh", "mr", "td", "cm", "ga", "cd", "gm", "sl", "lr")
 DECOY = "cv"  # configured on every site, played by no scenario

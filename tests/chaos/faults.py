@@ -26,6 +26,7 @@ from aiokafka import AIOKafkaProducer
 from chaos.audit import Injected
 from chaos.kafka_reader import KafkaRecord, Tail
 from chaos.malformed import first_of_type, poisons
+from chaos.site import Site
 from reintegration_contracts.topics import topic_for
 
 SLOW_COMMIT_SECONDS = 8.0
@@ -36,7 +37,7 @@ SOURCE_WAIT_SECONDS = 30.0
 class FaultContext:
     """What a fault may reach: the site's processes and databases, the office, the tail."""
 
-    site: Any  # chaos.harness.Site (not imported: the harness imports this table)
+    site: Site
     office: str
     decoy: str
     tail: Tail
