@@ -29,7 +29,7 @@ from reintegration_scenarios.script import FunnelRow
 T = TypeVar("T")
 
 RECOVERY_LIMIT_S = 30.0  # issue 13's done-when
-RECOVERY_WATCH_S = 45.0  # how long a recovery is watched for, to report how late it was
+RECOVERY_WATCH_S = 90.0  # how long a recovery is watched for, to report how late it was
 SCENARIO_LIMIT_S = 300.0
 SETTLE_LIMIT_S = 60.0
 SETTLE_AFTER_NO_RECOVERY_S = 10.0  # a platform that did not recover rarely settles later
