@@ -275,9 +275,10 @@ async def _judge(
     result: CaseResult,
 ) -> None:
     events, dead = await asyncio.to_thread(topics_of, where.bootstrap, offices)
-    published = await asyncio.to_thread(read_all, where.bootstrap, events)
-    dead_letters = await asyncio.to_thread(read_all, where.bootstrap, dead)
     stored = await where.stored_when_answering(offices)
+    expected = [e.event_id for e in stored]
+    published = await asyncio.to_thread(read_all, where.bootstrap, events, 60.0, expected)
+    dead_letters = await asyncio.to_thread(read_all, where.bootstrap, dead)
     inboxes = await where.inboxes(SERVICES)
     observed: list[FunnelRow] | None = None
     async with Platform(where.urls, context.office, patience_seconds=20) as api:

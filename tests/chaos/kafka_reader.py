@@ -71,10 +71,19 @@ def topics_of(bootstrap: str, offices: Iterable[str]) -> tuple[list[str], list[s
     return events, dead
 
 
-def read_all(bootstrap: str, topics: Sequence[str], timeout: float = 60.0) -> list[KafkaRecord]:
-    """Every committed record of `topics` from the beginning up to their end now.
+def read_all(
+    bootstrap: str,
+    topics: Sequence[str],
+    timeout: float = 60.0,
+    expect: Iterable[str] = (),
+    expect_patience: float = 15.0,
+) -> list[KafkaRecord]:
+    """Every committed record of `topics` from the beginning up to their end.
 
-    Raises TimeoutError if the end is not reached in time (the broker is away)."""
+    A busy broker's first answer about the end of a partition may be older than what was
+    committed by then; with `expect` (event ids that should be there), the end is asked again
+    until they have all been read or `expect_patience` has passed, so a missing id is missing
+    indeed. Raises TimeoutError if the end is not reached in time (the broker is away)."""
     consumer = _consumer(bootstrap)
     try:
         partitions = _partitions(consumer, topics, timeout)
@@ -82,15 +91,21 @@ def read_all(bootstrap: str, topics: Sequence[str], timeout: float = 60.0) -> li
             return []
         consumer.assign(partitions)
         consumer.seek_to_beginning(*partitions)
-        end = consumer.end_offsets(partitions)
         records: list[KafkaRecord] = []
+        wanted = set(expect)
         deadline = time.monotonic() + timeout
-        while any(consumer.position(tp) < end[tp] for tp in partitions):
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"could not read {len(topics)} topics to their end in time")
-            for batch in consumer.poll(timeout_ms=300).values():
-                records.extend(_record(r) for r in batch)
-        return sorted(records, key=lambda r: r.coordinates)
+        patience = time.monotonic() + expect_patience
+        while True:
+            end = consumer.end_offsets(partitions)
+            while any(consumer.position(tp) < end[tp] for tp in partitions):
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"could not read {len(topics)} topics to their end in time")
+                for batch in consumer.poll(timeout_ms=300).values():
+                    records.extend(_record(r) for r in batch)
+            wanted -= {r.event_id for r in records}
+            if not wanted or time.monotonic() > min(patience, deadline):
+                return sorted(records, key=lambda r: r.coordinates)
+            time.sleep(0.5)
     finally:
         consumer.close()
 
