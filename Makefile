@@ -11,7 +11,7 @@ RUN := $(UV) run --frozen
 WITH_ENV := set -a; [ -f .env ] && source .env; set +a;
 
 .PHONY: help install up down status logs lint typecheck schemas test unit integration e2e \
-        chaos browser bench demo browsers clean services services-status
+        chaos browser bench demo browsers clean services services-status recording
 
 help: ## Show this help
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -21,6 +21,7 @@ install: ## Install uv (from PyPI) if missing, then every workspace package and 
 	  || { echo "installing uv from PyPI"; $(PYTHON) -m pip install --quiet --user uv 2>/dev/null \
 	       || $(PYTHON) -m pip install --quiet --break-system-packages uv; }
 	$(UV) sync --frozen --all-packages
+	npm ci --prefix tools/spec-check --no-audit --no-fund --ignore-scripts --loglevel=error
 
 up: ## Start Kafka (KRaft) and PostgreSQL as local processes; writes .env
 	$(STACK) up
@@ -51,7 +52,7 @@ lint: install ## ruff, import boundaries, contract schemas
 	$(RUN) python -m reintegration_contracts.schemas check
 
 typecheck: install ## mypy (strict for contracts and sdk)
-	$(RUN) mypy contracts/src sdk/src scenarios/src $(wildcard services/*/src)
+	$(RUN) mypy contracts/src sdk/src sdk/examples scenarios/src $(wildcard services/*/src)
 
 unit: install ## Pure tests, no I/O
 	$(RUN) pytest -m unit
@@ -61,6 +62,9 @@ integration: install up ## Tests against the real broker and database
 
 e2e: install up ## All services over HTTP and Kafka
 	$(WITH_ENV) $(RUN) pytest -m e2e
+
+recording: install up ## Replay the small scenario and rewrite tests/recordings/small.jsonl
+	$(WITH_ENV) $(RUN) python tests/recordings/record.py small
 
 browsers: ## Debian's Chromium for the dashboard's browser test (apt; root or sudo)
 	@command -v chromium >/dev/null 2>&1 || { \

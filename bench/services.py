@@ -25,7 +25,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from bench.infra import Resources
 from reintegration_contracts.countries import COUNTRY_CODES
 from reintegration_sdk.testing.infrastructure import free_port, load_services_module
-from reintegration_sdk.testing.service import offices_with_topics
+from reintegration_sdk.testing.service import RESERVED_OFFICES, offices_with_topics
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class NoFreeOffice(SystemExit):
 
 async def unused_offices(kafka: str, how_many: int) -> list[str]:
     """Country codes none of whose `reintegration.<cc>.` topics exists on the broker."""
-    free = sorted(COUNTRY_CODES - await offices_with_topics(kafka))
+    free = sorted(COUNTRY_CODES - RESERVED_OFFICES - await offices_with_topics(kafka))
     if len(free) < how_many:
         raise NoFreeOffice(
             f"The pipeline bench needs {how_many} country offices with no topic on the broker "

@@ -56,16 +56,20 @@ async def read_models(api: Platform) -> dict[str, Any]:
             "returnee_id", await api.read("intake", f"/offices/{cc}/returnees", Role.CASEWORKER)
         ),
         "training cohorts": by(
-            "cohort_id", await api.read("training", f"/{cc}/cohorts", Role.TRAINING_OFFICER)
+            "cohort_id", await api.read("training", f"/offices/{cc}/cohorts", Role.TRAINING_OFFICER)
         ),
         "training certifications": await api.read(
-            "training", f"/{cc}/certifications", Role.TRAINING_OFFICER
+            "training", f"/offices/{cc}/certifications", Role.TRAINING_OFFICER
         ),
         "committee plans": by(
             "plan_id",
-            await api.read("committee", f"/{cc}/plans", Role.COMMITTEE_SECRETARY, limit=5000),
+            await api.read(
+                "committee", f"/offices/{cc}/plans", Role.COMMITTEE_SECRETARY, limit=5000
+            ),
         ),
-        "committee funnel": await api.read("committee", f"/{cc}/funnel", Role.COMMITTEE_SECRETARY),
+        "committee funnel": await api.read(
+            "committee", f"/offices/{cc}/funnel", Role.COMMITTEE_SECRETARY
+        ),
         "procurement reviews": by(
             "plan_id",
             await api.read(

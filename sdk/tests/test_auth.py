@@ -171,10 +171,22 @@ def test_office_manager_has_office_roles_but_not_personal_data(client: TestClien
     assert client.get("/secret", headers=headers).status_code == 403
 
 
-def test_admin_satisfies_everything() -> None:
+def test_admin_administers_every_office_but_never_reads_people() -> None:
     admin = Principal("root", frozenset({Role.ADMIN}), frozenset())
-    assert admin.has_role(Role.PERSONAL_DATA_VIEWER)
+    assert admin.has_role(Role.OFFICE_MANAGER, Role.PROCUREMENT_OFFICER)
     assert admin.can_act_for("ml")
+    assert not admin.has_role(Role.PERSONAL_DATA_VIEWER)
+    granted = Principal("root", frozenset({Role.ADMIN, Role.PERSONAL_DATA_VIEWER}), frozenset())
+    assert not granted.has_role(Role.PERSONAL_DATA_VIEWER)
+
+
+def test_hq_never_reads_personal_data_whatever_else_it_holds() -> None:
+    analyst = Principal(
+        "hq", frozenset({Role.HQ_ANALYST, Role.PERSONAL_DATA_VIEWER}), frozenset({"bf"})
+    )
+    assert not analyst.has_role(Role.PERSONAL_DATA_VIEWER)
+    viewer = Principal("cw", frozenset({Role.PERSONAL_DATA_VIEWER}), frozenset({"bf"}))
+    assert viewer.has_role(Role.PERSONAL_DATA_VIEWER)
 
 
 def test_hq_analyst_cannot_act_for_an_office(client: TestClient) -> None:

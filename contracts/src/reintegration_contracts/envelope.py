@@ -19,7 +19,7 @@ from reintegration_contracts.registry import (
     event_name_of,
     read_payload,
 )
-from reintegration_contracts.topics import Domain, topic_for
+from reintegration_contracts.topics import topic_for
 from reintegration_contracts.types import CountryOffice
 
 SPEC_VERSION: Final = "1.0"
@@ -60,8 +60,8 @@ class EventEnvelope(BaseModel):
         return event_name_of(self.type)
 
     @property
-    def domain(self) -> Domain:
-        return Domain(self.type.split(".")[-2])
+    def domain(self) -> str:
+        return self.type.split(".")[-2]
 
     @property
     def topic(self) -> str:

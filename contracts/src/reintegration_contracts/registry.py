@@ -11,7 +11,7 @@ from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from reintegration_contracts.topics import Domain
+from reintegration_contracts.topics import Domain, domain_name
 
 
 class EventPayload(BaseModel):
@@ -25,7 +25,7 @@ class EventPayload(BaseModel):
 
     event_name: ClassVar[str]
     event_version: ClassVar[int]
-    event_domain: ClassVar[Domain]
+    event_domain: ClassVar[str]
 
     @classmethod
     def ce_type(cls) -> str:
@@ -53,7 +53,7 @@ class PayloadInvalid(ValueError):
 class EventKind:
     name: str
     version: int
-    domain: Domain
+    domain: str
     model: type[EventPayload]
 
 
@@ -61,8 +61,8 @@ _kinds: dict[tuple[str, int], EventKind] = {}
 _upcasters: dict[tuple[str, int], Upcaster] = {}
 
 
-def ce_type_for(domain: Domain, name: str) -> str:
-    return f"org.reintegration.{domain.value}.{name}"
+def ce_type_for(domain: Domain | str, name: str) -> str:
+    return f"org.reintegration.{domain_name(domain)}.{name}"
 
 
 def event_name_of(ce_type: str) -> str:
@@ -70,8 +70,10 @@ def event_name_of(ce_type: str) -> str:
     return ce_type.rsplit(".", 1)[-1]
 
 
-def event(name: str, version: int, domain: Domain) -> Callable[[P], P]:
-    """Register a payload model as `version` of event `name` published by `domain`."""
+def event(name: str, version: int, domain: Domain | str) -> Callable[[P], P]:
+    """Register a payload model as `version` of event `name` published by `domain` (one of
+    the platform's, or one a mission registered with `topics.register_domain`)."""
+    domain = domain_name(domain)
 
     def register(model: P) -> P:
         key = (name, version)
@@ -98,7 +100,7 @@ def upcaster(name: str, from_version: int) -> Callable[[Upcaster], Upcaster]:
 
 def all_kinds() -> list[EventKind]:
     """Every registered (name, version), sorted, old versions included."""
-    return sorted(_kinds.values(), key=lambda k: (k.domain.value, k.name, k.version))
+    return sorted(_kinds.values(), key=lambda k: (k.domain, k.name, k.version))
 
 
 def latest_version(name: str) -> int:

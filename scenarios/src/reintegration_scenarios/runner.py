@@ -106,20 +106,24 @@ class Runner:
         await self.api.send(
             "training",
             "POST",
-            f"/{cc}/daily-allowance",
+            f"/offices/{cc}/daily-allowance",
             Role.OFFICE_MANAGER,
             bodies.daily_allowance(s, start - timedelta(days=30)),
         )
         for index, centre in enumerate(s.training.centres):
             answer = await self.api.send(
-                "training", "POST", f"/{cc}/centres", Role.TRAINING_OFFICER, bodies.centre(centre)
+                "training",
+                "POST",
+                f"/offices/{cc}/centres",
+                Role.TRAINING_OFFICER,
+                bodies.centre(centre),
             )
             centre_id = self.ids.centres[index] = answer["id"]
             inspected = bodies.inspection(start - timedelta(days=60))
             await self.api.send(
                 "training",
                 "POST",
-                f"/{cc}/centres/{centre_id}/inspections",
+                f"/offices/{cc}/centres/{centre_id}/inspections",
                 Role.TRAINING_OFFICER,
                 inspected,
             )
@@ -127,7 +131,7 @@ class Runner:
             await self.api.send(
                 "training",
                 "POST",
-                f"/{cc}/centres/{centre_id}/contracts",
+                f"/offices/{cc}/centres/{centre_id}/contracts",
                 Role.TRAINING_OFFICER,
                 contract,
             )
@@ -149,7 +153,7 @@ class Runner:
         await self.api.send(
             "committee",
             "PUT",
-            f"/{cc}/convening-threshold",
+            f"/offices/{cc}/convening-threshold",
             Role.OFFICE_MANAGER,
             {"threshold": s.committee.plans_per_session},
         )
@@ -222,10 +226,10 @@ class Runner:
         cc, officer = self.office, Role.TRAINING_OFFICER
         centre_id = self.ids.centres.get(cohort.centre) if cohort.centre is not None else None
         answer = await self.api.send(
-            "training", "POST", f"/{cc}/cohorts", officer, bodies.cohort(cohort, centre_id)
+            "training", "POST", f"/offices/{cc}/cohorts", officer, bodies.cohort(cohort, centre_id)
         )
         cohort_id = self.ids.cohorts[cohort.key] = answer["id"]
-        path = f"/{cc}/cohorts/{cohort_id}"
+        path = f"/offices/{cc}/cohorts/{cohort_id}"
         enrolled_on = str(cohort.start - timedelta(days=3))
         for member in cohort.members:
             body = {"returnee_id": self.ids.returnees[member], "enrolled_on": enrolled_on}
@@ -246,7 +250,12 @@ class Runner:
             plan = self.script.plans[key]
             body = bodies.plan(self.s, plan, self.ids.returnees)
             answer = await self.api.send(
-                "committee", "POST", f"/{self.office}/plans", Role.CASEWORKER, body, UNTIL_TRAINED
+                "committee",
+                "POST",
+                f"/offices/{self.office}/plans",
+                Role.CASEWORKER,
+                body,
+                UNTIL_TRAINED,
             )
             self.ids.plans[key] = answer["plan_id"]
 
@@ -263,7 +272,7 @@ class Runner:
             answer = await self.api.send(
                 "committee",
                 "POST",
-                f"/{self.office}/sessions",
+                f"/offices/{self.office}/sessions",
                 secretary,
                 bodies.committee_session(self.s, session),
             )
@@ -274,7 +283,7 @@ class Runner:
                 await self.api.send(
                     "committee",
                     "POST",
-                    f"/{self.office}/plans/{plan_id}/{kind}",
+                    f"/offices/{self.office}/plans/{plan_id}/{kind}",
                     secretary,
                     body,
                     UNTIL_REVIEWED,

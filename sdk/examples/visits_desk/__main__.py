@@ -1,4 +1,4 @@
-from reintegration_sdk.service import serve
+from reintegration_sdk import serve
 from visits_desk.app import definition
 
 serve(definition)

@@ -20,8 +20,11 @@ from typing import Annotated, Any
 import jwt
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from reintegration_sdk.params import OfficePath
 
 
 class Role(StrEnum):
@@ -74,11 +77,16 @@ class Principal:
         """True if the principal holds any of ``roles``.
 
         OFFICE_MANAGER satisfies every office role, but not PERSONAL_DATA_VIEWER or HQ_ANALYST;
-        ADMIN satisfies every role.
+        ADMIN satisfies every role but PERSONAL_DATA_VIEWER, which only an explicit grant to
+        someone who is neither HQ nor admin satisfies.
         """
         return any(self._satisfies(role) for role in roles)
 
     def _satisfies(self, role: str) -> bool:
+        if role == Role.PERSONAL_DATA_VIEWER:
+            # Headquarters reads aggregates and an admin administers: neither reads people,
+            # whatever else their token holds.
+            return role in self.roles and not self.is_hq and Role.ADMIN not in self.roles
         if role in self.roles or Role.ADMIN in self.roles:
             return True
         return Role.OFFICE_MANAGER in self.roles and role in _OFFICE_ROLES
@@ -179,8 +187,8 @@ def _default_settings() -> AuthSettings:
     return AuthSettings()
 
 
-def get_principal(request: Request) -> Principal:
-    """FastAPI dependency: the principal of the request's ``Authorization: Bearer`` token."""
+def principal_of(request: Request) -> Principal:
+    """The principal of the request's ``Authorization: Bearer`` token; 401 if none is valid."""
     settings = getattr(request.app.state, "auth_settings", None) or _default_settings()
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if not scheme:
@@ -188,6 +196,22 @@ def get_principal(request: Request) -> Principal:
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthenticationError("Authorization header must be 'Bearer <token>'")
     return decode_token(settings, token.strip())
+
+
+# Declares the bearer scheme in every service's OpenAPI document; the check is principal_of's.
+bearer_token = HTTPBearer(
+    bearerFormat="JWT",
+    description="A platform JWT: sub, roles, country_offices (`reintegrate tokens mint`).",
+    auto_error=False,
+)
+
+
+def get_principal(
+    request: Request,
+    _: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_token)] = None,
+) -> Principal:
+    """FastAPI dependency: the principal of the request's ``Authorization: Bearer`` token."""
+    return principal_of(request)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
@@ -217,19 +241,34 @@ def ensure_office(principal: Principal, country_office: str) -> None:
 
 
 def office_scoped(*roles: str) -> Callable[..., Principal]:
-    """Dependency factory for routes with a ``country_office`` path parameter.
+    """Dependency factory for routes under `/offices/{country_office}`.
 
     Returns the principal, or 403 unless it holds one of ``roles`` and acts for that office.
     """
     if not roles:
         raise ValueError("office_scoped needs at least one role")
 
-    def dependency(country_office: str, principal: CurrentPrincipal) -> Principal:
+    def dependency(country_office: OfficePath, principal: CurrentPrincipal) -> Principal:
         _check_roles(principal, roles)
         ensure_office(principal, country_office)
         return principal
 
     return dependency
+
+
+def office_or_hq(*roles: str) -> Callable[..., Principal]:
+    """Like `office_scoped`, but HQ analysts may also read: for aggregates that name no one."""
+    scoped = office_scoped(*roles)
+
+    def dependency(country_office: OfficePath, principal: CurrentPrincipal) -> Principal:
+        return principal if principal.is_hq else scoped(country_office, principal)
+
+    return dependency
+
+
+def hq_only() -> Callable[..., Principal]:
+    """Dependency for `/hq/...` routes: HQ analysts only."""
+    return require_roles(Role.HQ_ANALYST)
 
 
 def install_auth_error_handlers(app: FastAPI) -> None:

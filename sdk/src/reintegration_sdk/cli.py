@@ -37,12 +37,15 @@ async def rebuild(service: str, settings: ServiceSettings) -> int:
         for projection in definition.store.projections:
             total += await rebuild_from_store(pool, definition.store, projection)
         if definition.reactions is not None and definition.reactions.tables:
+            # Read models only: policies run live, through the service's own inbox. The
+            # rebuild keeps an inbox of its own, so an event it replays that the live consumer
+            # had not reached yet is still acted on by the policies when the service resumes.
             total += await rebuild_from_kafka(
                 pool,
                 settings.kafka_bootstrap_servers,
                 event_topics(settings, definition.consumes),
                 definition.reactions,
-                consumer=definition.name,
+                consumer=f"{definition.name}-rebuild",
             )
         return total
     finally:

@@ -1,6 +1,6 @@
-"""A table from payload type to handler, shared by projections and reactions.
+"""A table from payload type to handler, shared by projections, reactions and policies.
 
-reactions = EventHandlers("training")
+reactions = EventHandlers("training", tables=["counselled_returnees"])
 
 @reactions.on(CounsellingAttended)
 async def on_counselling_attended(db, event: CounsellingAttended, meta: EventMeta) -> None:
@@ -55,3 +55,15 @@ class EventHandlers:
     ) -> None:
         for handler in self._handlers.get(payload.event_name, ()):
             await handler(connection, payload, meta)
+
+    @classmethod
+    def chain(cls, name: str, *parts: "EventHandlers | None") -> "EventHandlers":
+        """One table that applies, for each event, every part's handlers in the order of
+        `parts` (absent parts skipped); its tables are the parts' tables."""
+        chained = cls(name, tables=[t for part in parts if part for t in part.tables])
+        for part in parts:
+            if part is None:
+                continue
+            for event_name, handlers in part._handlers.items():
+                chained._handlers.setdefault(event_name, []).extend(handlers)
+        return chained

@@ -1,5 +1,7 @@
 """Errors a command or query can end with; the HTTP layer maps each to a status and JSON body."""
 
+from collections.abc import Sequence
+
 
 class ConcurrencyError(Exception):
     """The stream moved on since it was read: another command won the race (HTTP 409)."""
@@ -25,15 +27,30 @@ class RuleViolation(Exception):
         self.context = context
 
 
-class InvalidField(RuleViolation):
-    """One input field is wrong for a reason the schema cannot see (HTTP 422)."""
+class InvalidFields(RuleViolation):
+    """Input fields wrong for reasons the schema cannot see (HTTP 422), all named at once.
+
+    Each problem is (field, reason); a field is a dotted path into the request body
+    ("budget_lines.0.quantity"), or starts with "path.", "query." or "header.".
+    """
 
     status_code = 422
 
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__("invalid_field", f"{field}: {reason}")
+    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
+        if not problems:
+            raise ValueError("InvalidFields needs at least one problem")
+        self.problems = list(problems)
+        field, reason = self.problems[0]
+        super().__init__("invalid_field", "; ".join(f"{f}: {r}" for f, r in self.problems))
         self.field = field
         self.reason = reason
+
+
+class InvalidField(InvalidFields):
+    """One input field is wrong for a reason the schema cannot see (HTTP 422)."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__([(field, reason)])
 
 
 class NotFound(Exception):

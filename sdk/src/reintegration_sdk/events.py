@@ -7,7 +7,6 @@ from uuid import UUID
 
 from reintegration_contracts import EventEnvelope, EventPayload, read_payload
 from reintegration_contracts.registry import ce_type_for
-from reintegration_contracts.topics import Domain
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,7 @@ class StoredEvent:
     event_id: UUID
     event_name: str
     data_version: int
-    domain: Domain
+    domain: str
     country_office: str
     data: dict[str, Any]
     actor: str

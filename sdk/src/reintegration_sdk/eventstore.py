@@ -12,7 +12,8 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
-from reintegration_contracts import Domain, EventPayload
+from reintegration_contracts import EventPayload
+from reintegration_contracts.topics import domain_name
 from reintegration_sdk.dispatch import EventHandlers
 from reintegration_sdk.errors import ConcurrencyError
 from reintegration_sdk.events import EventMeta, StoredEvent
@@ -105,7 +106,7 @@ class EventStore:
                 [event.event_name for event in events],
                 [event.event_version for event in events],
                 [event.model_dump_json() for event in events],
-                domains.pop().value,
+                domain_name(domains.pop()),
                 context.country_office,
                 context.actor,
                 context.correlation_id,
@@ -172,7 +173,7 @@ def _stored(row: asyncpg.Record) -> StoredEvent:
         event_id=row["event_id"],
         event_name=row["event_name"],
         data_version=row["data_version"],
-        domain=Domain(row["domain"]),
+        domain=row["domain"],
         country_office=row["country_office"],
         data=json.loads(data) if isinstance(data, str) else data,
         actor=row["actor"],

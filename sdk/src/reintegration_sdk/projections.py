@@ -106,13 +106,23 @@ async def rebuild_from_kafka(
         await kafka.stop()
 
 
-async def table_snapshot(pool: asyncpg.Pool, tables: Sequence[str]) -> dict[str, list[str]]:
-    """Every row of each table as sorted text: compares a rebuild with the incremental build."""
+async def table_snapshot(
+    db: asyncpg.Pool | asyncpg.Connection, tables: Sequence[str]
+) -> dict[str, list[str]]:
+    """Every row of each table as sorted text: compares a rebuild with the incremental build.
+
+    Given a connection, it reads in that connection's transaction (rows not yet committed)."""
+    if not isinstance(db, asyncpg.Pool):
+        return await _snapshot(db, tables)
+    async with db.acquire() as connection:
+        return await _snapshot(connection, tables)
+
+
+async def _snapshot(connection: asyncpg.Connection, tables: Sequence[str]) -> dict[str, list[str]]:
     snapshot: dict[str, list[str]] = {}
-    async with pool.acquire() as connection:
-        for table in tables:
-            rows = await connection.fetch(f"SELECT t::text AS row FROM {_quoted(table)} t")
-            snapshot[table] = sorted(row["row"] for row in rows)
+    for table in tables:
+        rows = await connection.fetch(f"SELECT t::text AS row FROM {_quoted(table)} t")
+        snapshot[table] = sorted(row["row"] for row in rows)
     return snapshot
 
 

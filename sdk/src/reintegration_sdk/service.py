@@ -4,6 +4,16 @@ definition = ServiceDefinition(name="training", domain=Domain.TRAINING, routers=
                                store=store, migrations=MIGRATIONS, reactions=reactions,
                                consumes=[Domain.INTAKE], default_port=8102)
 app = create_app(definition)
+
+Events of the `consumes` domains reach two kinds of handlers, applied by the inbox in one
+transaction (read models first, so a policy reads the facts the same event recorded):
+- `reactions`: read models of upstream facts. A function of the set of events (any order
+  across streams, duplicates allowed), rebuilt by `reintegrate projections rebuild`.
+- `policies`: what the service does because something happened elsewhere: they execute
+  commands and append events. They run only live, never in a rebuild, and must be idempotent
+  by construction: every id they mint derives from the causing event (uuid5 of what it names),
+  and their decider appends nothing for a cause already acted on, so a redelivered or replayed
+  cause appends at most once.
 """
 
 import asyncio
@@ -41,19 +51,20 @@ class ServiceDefinition:
     """Everything that makes one service: its name, routes, store, read models, reactions."""
 
     name: str
-    domain: Domain
+    domain: Domain | str
     routers: Sequence[APIRouter]
     store: EventStore
     migrations: Path | None = None
     reactions: EventHandlers | None = None
-    consumes: Sequence[Domain] = ()
+    policies: EventHandlers | None = None
+    consumes: Sequence[Domain | str] = ()
     default_port: int = 8000
     on_startup: Callable[[Runtime], Awaitable[None]] | None = None
     title: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def event_topics(settings: ServiceSettings, domains: Sequence[Domain]) -> list[str]:
+def event_topics(settings: ServiceSettings, domains: Sequence[Domain | str]) -> list[str]:
     return [topic_for(office, d) for office in settings.country_offices for d in domains]
 
 
@@ -133,11 +144,12 @@ async def _running(
     relay_task = asyncio.create_task(relay.run(stop), name=f"{definition.name}-relay")
     app.state.relay_task = relay_task
     broker: KafkaBroker | None = None
-    if definition.reactions is not None and consumed:
+    inbox_handlers = EventHandlers.chain(definition.name, definition.reactions, definition.policies)
+    if inbox_handlers.event_names and consumed:
         broker = KafkaBroker(
             settings.kafka_bootstrap_servers, client_id=f"{definition.name}-inbox", logger=None
         )
-        inbox = Inbox(pool, definition.name, definition.reactions, KafkaDeadLetters(producer))
+        inbox = Inbox(pool, definition.name, inbox_handlers, KafkaDeadLetters(producer))
         app.state.inbox = inbox
         subscribe_inbox(
             broker,

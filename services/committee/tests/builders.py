@@ -123,13 +123,18 @@ class CommitteeUnderTest:
     def headers(self, *roles: str, office: str | None = None) -> dict[str, str]:
         return auth_headers(roles or ("committee_secretary",), [office or self.office])
 
-    async def post(self, path: str, body: dict[str, Any], *roles: str) -> httpx.Response:
+    def url(self, path: str, office: str | None = None) -> str:
+        return f"/offices/{office or self.office}{path}"
+
+    async def post(
+        self, path: str, body: dict[str, Any], *roles: str, headers: dict[str, str] | None = None
+    ) -> httpx.Response:
         return await self.client.post(
-            f"/{self.office}{path}", json=body, headers=self.headers(*roles)
+            self.url(path), json=body, headers=self.headers(*roles) | (headers or {})
         )
 
     async def get(self, path: str, **params: Any) -> httpx.Response:
-        return await self.client.get(f"/{self.office}{path}", params=params, headers=self.headers())
+        return await self.client.get(self.url(path), params=params, headers=self.headers())
 
     async def deliver(self, *envelopes: EventEnvelope) -> None:
         """Publish upstream events and wait until the service has applied the last one.

@@ -1,12 +1,14 @@
 """Bad input, conflicts and country scoping: each answers with JSON naming what is wrong."""
 
-from uuid import uuid4
+import json
+from uuid import UUID, uuid4
 
+import httpx
 import pytest
 
 from reintegration_sdk.testing.service import auth_headers
 
-from .builders import CommitteeUnderTest, a_locality, a_plan_body
+from .builders import HELD_ON, QUORATE, CommitteeUnderTest, a_locality, a_plan_body
 
 pytestmark = pytest.mark.integration
 
@@ -41,7 +43,10 @@ async def test_a_plan_that_contradicts_its_kind_names_the_field(
 
     assert response.status_code == 422
     assert response.json()["fields"] == [
-        {"field": "beneficiary_ids", "reason": "an individual plan has exactly one beneficiary"}
+        {
+            "field": "body.beneficiary_ids",
+            "reason": "an individual plan has exactly one beneficiary",
+        }
     ]
 
 
@@ -54,25 +59,82 @@ async def test_an_office_sees_only_its_own_plans_and_sessions(
     plan_id = await committee.submitted_plan([awa], locality=locality)
     session_id = await committee.session_held(locality)
     both = auth_headers(["committee_secretary"], [committee.office, committee.other_office])
-    elsewhere = f"/{committee.other_office}"
+    elsewhere = committee.url("", office=committee.other_office)
+    never = uuid4()
 
     other_staff = await committee.client.get(
-        f"/{committee.office}/plans/{plan_id}",
+        committee.url(f"/plans/{plan_id}"),
         headers=committee.headers(office=committee.other_office),
     )
-    through_other_office = await committee.client.get(f"{elsewhere}/plans/{plan_id}", headers=both)
-    decided_elsewhere = await committee.client.post(
-        f"{elsewhere}/plans/{plan_id}/approval", json={"session_id": str(session_id)}, headers=both
-    )
-    session_elsewhere = await committee.client.get(
-        f"{elsewhere}/sessions/{session_id}", headers=both
-    )
+
+    async def through_the_other_office(plan: UUID, session: UUID) -> list[httpx.Response]:
+        return [
+            await committee.client.get(f"{elsewhere}/plans/{plan}", headers=both),
+            await committee.client.post(
+                f"{elsewhere}/plans/{plan}/approval",
+                json={"session_id": str(session_id)},
+                headers=both,
+            ),
+            await committee.client.get(f"{elsewhere}/sessions/{session}", headers=both),
+        ]
+
+    # Another office's plan and session answer exactly as ids no one ever used: whether they
+    # exist elsewhere is not the other office's to learn.
+    seen_elsewhere = await through_the_other_office(plan_id, session_id)
+    never_used = await through_the_other_office(never, never)
 
     assert other_staff.status_code == 403
-    assert through_other_office.status_code == 403
-    assert decided_elsewhere.status_code == 403
-    assert session_elsewhere.status_code == 403
+    assert [a.status_code for a in seen_elsewhere] == [404, 404, 404]
+    for answer, unknown, real in zip(
+        seen_elsewhere, never_used, [plan_id, plan_id, session_id], strict=True
+    ):
+        assert answer.json() == json.loads(unknown.text.replace(str(never), str(real)))
+        assert answer.json()["error"] == "not_found"
     assert (await committee.get(f"/plans/{plan_id}")).json()["status"] == "submitted"
+
+
+async def test_a_session_of_another_office_is_a_session_never_held(
+    committee: CommitteeUnderTest,
+) -> None:
+    awa = uuid4()
+    locality = a_locality()
+    await committee.trained(awa)
+    plan_id = await committee.submitted_plan([awa], locality=locality)
+    await committee.reviewed(plan_id)
+    body = {"locality": locality, "held_on": HELD_ON.isoformat(), "members": QUORATE}
+    held_elsewhere = await committee.client.post(
+        committee.url("/sessions", office=committee.other_office),
+        json=body,
+        headers=committee.headers(office=committee.other_office),
+    )
+    assert held_elsewhere.status_code == 201, held_elsewhere.text
+
+    foreign = await committee.post(
+        f"/plans/{plan_id}/approval", {"session_id": held_elsewhere.json()["session_id"]}
+    )
+    unknown = await committee.post(f"/plans/{plan_id}/approval", {"session_id": str(uuid4())})
+
+    assert (foreign.status_code, foreign.json()) == (unknown.status_code, unknown.json())
+    assert (foreign.status_code, foreign.json()["rule"]) == (409, "session_not_held")
+
+
+async def test_the_office_in_the_path_is_a_lower_case_iso_code(
+    committee: CommitteeUnderTest,
+) -> None:
+    upper = committee.office.upper()
+    headers = auth_headers(["committee_secretary"], [committee.office, upper])
+
+    listed = await committee.client.get(f"/offices/{upper}/plans", headers=headers)
+    funnel = await committee.client.get(f"/offices/{upper}/funnel", headers=headers)
+    decided = await committee.client.post(
+        f"/offices/{upper}/plans/{uuid4()}/approval",
+        json={"session_id": str(uuid4())},
+        headers=headers,
+    )
+
+    for answer in (listed, funnel, decided):
+        assert answer.status_code == 422
+        assert [f["field"] for f in answer.json()["fields"]] == ["path.country_office"]
 
 
 async def test_roles_and_tokens(committee: CommitteeUnderTest) -> None:
@@ -80,12 +142,12 @@ async def test_roles_and_tokens(committee: CommitteeUnderTest) -> None:
     await committee.trained(awa)
     plan_id = await committee.submitted_plan([awa])
 
-    anonymous = await committee.client.get(f"/{committee.office}/plans")
+    anonymous = await committee.client.get(committee.url("/plans"))
     caseworker_decides = await committee.post(
         f"/plans/{plan_id}/rejection", {"session_id": str(uuid4()), "reasons": ["no"]}, "caseworker"
     )
     secretary_sets_threshold = await committee.client.put(
-        f"/{committee.office}/convening-threshold",
+        committee.url("/convening-threshold"),
         json={"threshold": 5},
         headers=committee.headers("committee_secretary"),
     )

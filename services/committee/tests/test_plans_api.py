@@ -1,5 +1,6 @@
 """Business plans from training to decision, over HTTP and the real broker."""
 
+import asyncio
 from uuid import uuid4
 
 import pytest
@@ -243,3 +244,114 @@ async def test_a_review_waiting_for_an_officer_leaves_the_plan_undecidable(
     assert (plan["status"], plan["review"]["revision"]) == ("reviewed", 2)
     approval = await committee.post(f"/plans/{plan_id}/approval", {"session_id": str(session_id)})
     assert approval.status_code == 201, approval.text
+
+
+async def test_two_plans_racing_for_one_returnee_never_both_hold_her(
+    committee: CommitteeUnderTest,
+) -> None:
+    awa = uuid4()
+    others = [uuid4() for _ in range(5)]
+    await committee.trained(awa, *others)
+
+    # Five caseworkers submit at once, each a plan with Awa and someone else.
+    answers = await asyncio.gather(
+        *(
+            committee.post("/plans", a_plan_body([awa, other], a_locality()), "caseworker")
+            for other in others
+        )
+    )
+
+    assert sorted(a.status_code for a in answers) == [201, 409, 409, 409, 409]
+    refused = [a.json() for a in answers if a.status_code == 409]
+    assert {r["rule"] for r in refused} == {"beneficiary_in_another_plan"}
+    assert all(r["context"]["returnee_ids"] == [str(awa)] for r in refused)
+    plans_of_awa = await committee.database.fetchval(
+        "SELECT count(*) FROM plan_beneficiaries WHERE returnee_id = $1", awa
+    )
+    assert plans_of_awa == 1
+
+
+async def test_a_returnee_whose_plan_was_rejected_may_be_in_a_new_one_but_not_while_approved(
+    committee: CommitteeUnderTest,
+) -> None:
+    awa, bila = uuid4(), uuid4()
+    locality = a_locality()
+    await committee.trained(awa, bila)
+    rejected = await committee.submitted_plan([awa], locality=locality)
+    approved = await committee.submitted_plan([bila], locality=locality)
+    for plan_id in (rejected, approved):
+        await committee.reviewed(plan_id)
+    session = str(await committee.session_held(locality))
+    no_market = {"session_id": session, "reasons": ["No market for it"]}
+    assert (await committee.post(f"/plans/{rejected}/rejection", no_market)).status_code == 201
+    approval = await committee.post(f"/plans/{approved}/approval", {"session_id": session})
+    assert approval.status_code == 201
+
+    again = await committee.post("/plans", a_plan_body([awa, bila], a_locality()), "caseworker")
+
+    assert (again.status_code, again.json()["rule"]) == (409, "beneficiary_in_another_plan")
+    assert again.json()["context"]["returnee_ids"] == [str(bila)]
+    assert await committee.submitted_plan([awa])
+
+
+async def test_a_retried_submission_with_its_key_is_kept_once_and_answered_alike(
+    committee: CommitteeUnderTest,
+) -> None:
+    awa = uuid4()
+    await committee.trained(awa)
+    body = a_plan_body([awa], a_locality())
+    key = {"Idempotency-Key": str(uuid4())}
+
+    # The caseworker's answer was lost on the way: the form sends the same request again.
+    first = await committee.post("/plans", body, "caseworker", headers=key)
+    again = await committee.post("/plans", body, "caseworker", headers=key)
+    other_body = await committee.post(
+        "/plans", body | {"sector": "food"}, "caseworker", headers=key
+    )
+
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true"
+    submitted = await committee.database.fetch(
+        """SELECT stream_id FROM events
+           WHERE event_name = 'PlanSubmitted' AND data->'beneficiary_ids' ? $1""",
+        str(awa),
+    )
+    assert [row["stream_id"] for row in submitted] == [f"plan-{first.json()['plan_id']}"]
+    assert other_body.status_code == 422
+    assert [f["field"] for f in other_body.json()["fields"]] == ["header.Idempotency-Key"]
+
+
+async def test_a_retried_decision_with_its_key_is_recorded_once(
+    committee: CommitteeUnderTest,
+) -> None:
+    awa = uuid4()
+    locality = a_locality()
+    await committee.trained(awa)
+    plan_id = await committee.submitted_plan([awa], locality=locality)
+    await committee.reviewed(plan_id)
+    decision = {"session_id": str(await committee.session_held(locality))}
+    key = {"Idempotency-Key": f"approval-{plan_id}"}
+
+    first = await committee.post(f"/plans/{plan_id}/approval", decision, headers=key)
+    again = await committee.post(f"/plans/{plan_id}/approval", decision, headers=key)
+    unkeyed = await committee.post(f"/plans/{plan_id}/approval", decision)
+
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert (
+        again.json()
+        == first.json()
+        == {
+            "plan_id": str(plan_id),
+            "status": "approved",
+            "events": ["PlanApproved"],
+        }
+    )
+    # Without its key the same request is a second decision, which the rule refuses.
+    assert (unkeyed.status_code, unkeyed.json()["rule"]) == (409, "plan_already_decided")
+    history = (await committee.get(f"/plans/{plan_id}")).json()["history"]
+    assert [h["event"] for h in history] == [
+        "PlanSubmitted",
+        "PlanBudgetReviewNoted",
+        "PlanApproved",
+    ]

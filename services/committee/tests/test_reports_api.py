@@ -91,7 +91,7 @@ async def test_localities_with_enough_reviewed_plans_waiting(
     by_default = (await committee.get("/localities/ready-to-convene")).json()
     manager = committee.headers("office_manager")
     setting = await committee.client.put(
-        f"/{committee.office}/convening-threshold", json={"threshold": 3}, headers=manager
+        committee.url("/convening-threshold"), json={"threshold": 3}, headers=manager
     )
     lowered = (await committee.get("/localities/ready-to-convene")).json()
     asked_for_two = (await committee.get("/localities/ready-to-convene", threshold=2)).json()
@@ -126,8 +126,8 @@ async def test_plans_export_as_csv_with_a_header_row(committee: CommitteeUnderTe
 async def test_headquarters_reads_aggregates_but_not_plans(committee: CommitteeUnderTest) -> None:
     hq = auth_headers(["hq_analyst"], [])
 
-    funnel = await committee.client.get(f"/{committee.office}/funnel", headers=hq)
-    plans = await committee.client.get(f"/{committee.office}/plans", headers=hq)
+    funnel = await committee.client.get(committee.url("/funnel"), headers=hq)
+    plans = await committee.client.get(committee.url("/plans"), headers=hq)
 
     assert funnel.status_code == 200
     assert plans.status_code == 403

@@ -18,12 +18,13 @@ from intake.domain import (
     EraseReturnee,
     IdentityDocument,
     InvalidInput,
+    PlanOutcome,
     RecordConsent,
     RecordInterview,
     ReturneeCase,
     Stage,
     WithdrawConsent,
-    advance_stage,
+    case_stage,
     decide,
     fold,
     hold_session,
@@ -434,17 +435,28 @@ def test_a_session_is_recorded_once() -> None:
 
 
 @pytest.mark.parametrize(
-    ("current", "reached", "expected"),
+    ("counselled", "milestones", "plans", "expected"),
     [
-        (Stage.REGISTERED, Stage.COUNSELLED, Stage.COUNSELLED),
-        (Stage.CERTIFIED, Stage.IN_TRAINING, Stage.CERTIFIED),
-        (Stage.PLAN_APPROVED, Stage.PLAN_SUBMITTED, Stage.PLAN_APPROVED),
-        (Stage.PLAN_REJECTED, Stage.PLAN_SUBMITTED, Stage.PLAN_SUBMITTED),
-        (Stage.FOLLOWED_UP, Stage.KIT_DELIVERED, Stage.FOLLOWED_UP),
+        (False, [], [], Stage.REGISTERED),
+        (True, [], [], Stage.COUNSELLED),
+        (True, [Stage.CERTIFIED, Stage.IN_TRAINING], [], Stage.CERTIFIED),
+        (True, [Stage.CERTIFIED], [PlanOutcome.PENDING], Stage.PLAN_SUBMITTED),
+        (True, [Stage.CERTIFIED], [PlanOutcome.REJECTED], Stage.PLAN_REJECTED),
+        # Submitted again after a rejection: back before the committee, in any order.
+        (True, [], [PlanOutcome.REJECTED, PlanOutcome.PENDING], Stage.PLAN_SUBMITTED),
+        (True, [], [PlanOutcome.PENDING, PlanOutcome.REJECTED], Stage.PLAN_SUBMITTED),
+        (True, [], [PlanOutcome.REJECTED, PlanOutcome.APPROVED], Stage.PLAN_APPROVED),
+        (True, [Stage.KIT_DELIVERED], [PlanOutcome.REJECTED], Stage.KIT_DELIVERED),
+        (True, [Stage.FOLLOWED_UP, Stage.KIT_DELIVERED], [PlanOutcome.APPROVED], Stage.FOLLOWED_UP),
+        # A plan milestone from an older read model does not count: plans decide plan stages.
+        (True, [Stage.PLAN_APPROVED], [PlanOutcome.PENDING], Stage.PLAN_SUBMITTED),
     ],
 )
-def test_a_case_moves_forward(current: Stage, reached: Stage, expected: Stage) -> None:
-    assert advance_stage(current, reached) is expected
+def test_a_case_stage_is_a_function_of_what_is_known(
+    counselled: bool, milestones: list[Stage], plans: list[PlanOutcome], expected: Stage
+) -> None:
+    assert case_stage(counselled, milestones, plans) is expected
+    assert case_stage(counselled, reversed(milestones), reversed(plans)) is expected
 
 
 def test_upstream_events_show_the_stage_reached() -> None:

@@ -7,7 +7,10 @@ import pytest
 from monitoring_builders import Programme
 
 from conftest import MonitoringUnderTest
+from monitoring.app import definition
+from monitoring.policies import policies
 from reintegration_contracts import topic_for
+from reintegration_sdk.projections import rebuild_from_kafka
 from reintegration_sdk.testing.service import auth_headers, eventually, read_topic
 
 pytestmark = pytest.mark.integration
@@ -134,7 +137,7 @@ async def test_bad_input_names_each_field(
     )
     assert rule.status_code == 422
     assert rule.json()["fields"] == [
-        {"field": "support_kinds", "reason": "name at least one kind of support needed"}
+        {"field": "body.support_kinds", "reason": "name at least one kind of support needed"}
     ]
 
 
@@ -190,12 +193,12 @@ async def test_a_scored_survey_makes_the_returnee_sustainable(
         url, json={**body, "programme": "nonexistent"}, headers=caseworker(office)
     )
     assert unknown.status_code == 422
-    assert unknown.json()["fields"][0]["field"] == "programme"
+    assert unknown.json()["fields"][0]["field"] == "body.programme"
     off_scale = await monitoring.client.post(
         url, json={**body, "answers": {**ANSWERS, "distress": "always"}}, headers=caseworker(office)
     )
     assert off_scale.status_code == 422
-    assert off_scale.json()["fields"][0]["field"] == "answers.distress"
+    assert off_scale.json()["fields"][0]["field"] == "body.answers.distress"
 
 
 async def test_a_new_schedule_applies_to_kits_delivered_afterwards(
@@ -207,7 +210,7 @@ async def test_a_new_schedule_applies_to_kits_delivered_afterwards(
         f"/offices/{office}/follow-up-schedule", json={"offsets_days": [30, 15]}, headers=manager
     )
     assert bad.status_code == 422
-    assert bad.json()["fields"][0]["field"] == "offsets_days"
+    assert bad.json()["fields"][0]["field"] == "body.offsets_days"
     forbidden = await monitoring.client.put(
         f"/offices/{office}/follow-up-schedule",
         json={"offsets_days": [10]},
@@ -231,3 +234,30 @@ async def test_a_new_schedule_applies_to_kits_delivered_afterwards(
         assert here.json()["offsets_days"] == [15, 30, 60, 90, 180, 270, 365]
 
     await eventually(default_here)
+
+
+async def test_a_replayed_delivery_schedules_no_visit_twice(
+    monitoring: MonitoringUnderTest, programme: Programme
+) -> None:
+    pool = monitoring.client.app.state.runtime.pool  # type: ignore[attr-defined]
+    count = """SELECT count(*) FROM events
+               WHERE event_name = 'FollowUpsScheduled' AND country_office = $1"""
+
+    async def scheduled() -> int:
+        n: int = await pool.fetchval(count, monitoring.office)
+        assert n >= 2  # amina and boukary, and kits other tests delivered
+        return n
+
+    before = await eventually(scheduled)
+    # A consumer that forgot its inbox (a new group, a lost database) replays every delivery
+    # through the policy: the schedules it would mint are those already appended.
+    topics = [topic_for(monitoring.office, domain) for domain in definition.consumes]
+    await rebuild_from_kafka(
+        pool,
+        monitoring.infrastructure.kafka_bootstrap_servers,
+        topics,
+        policies,
+        consumer="replay",
+        progress=False,
+    )
+    assert await pool.fetchval(count, monitoring.office) == before

@@ -23,6 +23,7 @@ from monitoring import report
 from monitoring.casefile import ReadModel, Stage, apply
 from monitoring.report import Dimension
 from monitoring.timeline import entries_for
+from reintegration_contracts.events import committee, training
 from reintegration_contracts.events.intake import ReturneeErased
 from reintegration_contracts.registry import EventPayload
 from reintegration_contracts.types import Sex, Vulnerability
@@ -145,6 +146,53 @@ def test_the_fold_ignores_order_and_repetition() -> None:
     }
     assert {k: v.model_dump() for k, v in again.plans.items()} == {
         k: v.model_dump() for k, v in incremental.plans.items()
+    }
+
+
+def test_a_returnee_with_two_trainings_and_a_second_plan_has_one_trade_in_any_order() -> None:
+    first, second = uuid4(), uuid4()
+    events = [
+        (event, meta(event))
+        for event in [
+            registered(AMINA, date(2024, 1, 5), trade="tailoring"),
+            training.TrainingEnrolled(
+                cohort_id=uuid4(),
+                returnee_id=AMINA,
+                kind="vocational",
+                trade="welding",
+                enrolled_on=date(2024, 2, 1),
+            ),
+            training.TrainingEnrolled(
+                cohort_id=uuid4(),
+                returnee_id=AMINA,
+                kind="vocational",
+                trade="masonry",
+                enrolled_on=date(2024, 3, 1),
+            ),
+            certified(AMINA, date(2024, 2, 20), trade="welding"),
+            certified(AMINA, date(2024, 3, 20), trade="masonry"),
+            plan_submitted(first, [AMINA], date(2024, 4, 1), trade="tailoring"),
+            committee.PlanRejected(
+                plan_id=first,
+                session_id=uuid4(),
+                rejected_on=date(2024, 4, 20),
+                reasons=["Market saturated"],
+            ),
+            plan_submitted(second, [AMINA], date(2024, 5, 2), trade="poultry"),
+        ]
+    ]
+    expected = fold(events).cases[AMINA].model_dump()
+    for seed in range(30):
+        order = events * 2
+        random.Random(seed).shuffle(order)
+        assert fold(order).cases[AMINA].model_dump() == expected
+    case = fold(events).cases[AMINA]
+    assert case.trade == "poultry"  # the plan submitted last
+    assert case.trades == {
+        "declared": "tailoring",
+        "training": "masonry",
+        "certified": "masonry",
+        "plan": "poultry",
     }
 
 

@@ -97,7 +97,7 @@ async def test_an_officer_revises_until_the_committee_decides(procurement) -> No
     refused = await client.post(url, json=bad_line, headers=headers)
     assert refused.status_code == 422
     assert refused.json()["fields"] == [
-        {"field": "adjustments.0.line", "reason": "the plan has 2 lines"}
+        {"field": "body.adjustments.0.line", "reason": "the plan has 2 lines"}
     ]
 
     # Once the committee approved the plan (and so its kit was ordered), the review is closed.
@@ -225,7 +225,7 @@ async def test_a_past_plan_is_reviewed_on_the_day_it_was_submitted(procurement) 
     ]:
         refused = await client.post(url, json={"reviewed_on": reviewed_on}, headers=headers)
         assert refused.status_code == 422, refused.text
-        assert refused.json()["fields"] == [{"field": "reviewed_on", "reason": reason}]
+        assert refused.json()["fields"] == [{"field": "body.reviewed_on", "reason": reason}]
     # The officer's revision of that time is dated when the officer looked at the lines.
     revised = await client.post(url, json={"reviewed_on": "2018-03-20"}, headers=headers)
     assert revised.status_code == 201, revised.text

@@ -89,7 +89,7 @@ async def test_an_approved_plan_kit_is_delivered_once_and_its_lead_time_exported
 
     unacknowledged = await client.post(url, json=delivery(acknowledged=False), headers=headers)
     assert unacknowledged.status_code == 422
-    assert unacknowledged.json()["fields"][0]["field"] == "acknowledged_by_beneficiary"
+    assert unacknowledged.json()["fields"][0]["field"] == "body.acknowledged_by_beneficiary"
     partial = await client.post(url, json=delivery(("sewing machine", 1, 1)), headers=headers)
     assert partial.status_code == 422
     assert partial.json()["fields"][0]["reason"] == "not handed over yet: fabric (10)"
@@ -205,8 +205,8 @@ async def test_a_certified_trade_gets_its_individual_kit_once(procurement) -> No
     order_url = procurement.url(f"/certifications/{returnee}/tailoring/kit-order")
     certified_on = skill_certified(returnee).certified_on
     for body, field in [
-        ({"ordered_on": (certified_on - timedelta(days=1)).isoformat()}, "ordered_on"),
-        ({"ordered_on": (TODAY + timedelta(days=1)).isoformat()}, "ordered_on"),
+        ({"ordered_on": (certified_on - timedelta(days=1)).isoformat()}, "body.ordered_on"),
+        ({"ordered_on": (TODAY + timedelta(days=1)).isoformat()}, "body.ordered_on"),
         ({"ordered": TODAY.isoformat()}, "body.ordered"),
     ]:
         refused = await client.post(order_url, json=body, headers=headers)

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from training_builders import DAILY_ALLOWANCE, TODAY, TrainingUnderTest
 
-from reintegration_sdk.auth import Role
+from reintegration_sdk import Role
 from reintegration_sdk.testing.infrastructure import Infrastructure
 from reintegration_sdk.testing.plugin import temporary_database
 from reintegration_sdk.testing.service import (
@@ -58,7 +58,9 @@ async def training(
             "effective_from": str(TODAY - timedelta(days=365)),
         }
         manager = auth_headers([Role.OFFICE_MANAGER], [office])
-        response = await client.post(f"/{office}/daily-allowance", json=rate, headers=manager)
+        response = await client.post(
+            f"/offices/{office}/daily-allowance", json=rate, headers=manager
+        )
         assert response.status_code == 201, response.text
         yield under_test
 

@@ -8,7 +8,7 @@ from uuid import uuid4
 import pytest
 from training_builders import DAILY_ALLOWANCE, LAST_MONTH, TODAY, TrainingUnderTest
 
-from reintegration_sdk.auth import Role
+from reintegration_sdk import Role
 from reintegration_sdk.testing.service import auth_headers
 
 pytestmark = pytest.mark.integration
@@ -78,7 +78,7 @@ async def test_a_day_is_recorded_once_and_never_ahead(training: TrainingUnderTes
     assert (twice.status_code, twice.json()["rule"]) == (409, "attendance_already_recorded")
     ahead = await training.attend(cohort, TODAY + timedelta(days=1), **{str(trainee): True})
     assert ahead.status_code == 422
-    assert ahead.json()["fields"][0]["field"] == "day"
+    assert ahead.json()["fields"][0]["field"] == "body.day"
 
 
 async def test_an_office_without_an_allowance_cannot_record_attended_days(
@@ -99,7 +99,7 @@ async def test_an_office_without_an_allowance_cannot_record_attended_days(
 
     manager = auth_headers([Role.OFFICE_MANAGER], [elsewhere.office])
     rate = {"daily_amount": 2000, "currency": "XOF", "effective_from": str(LAST_MONTH)}
-    path = f"/{elsewhere.office}/daily-allowance"
+    path = f"/offices/{elsewhere.office}/daily-allowance"
     assert (await training.client.post(path, json=rate, headers=manager)).status_code == 201
     earlier = {**rate, "effective_from": str(LAST_MONTH - timedelta(days=5))}
     out_of_order = await training.client.post(path, json=earlier, headers=manager)

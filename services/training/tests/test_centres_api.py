@@ -6,7 +6,7 @@ from uuid import uuid4
 import pytest
 from training_builders import LOCALITY, TODAY, TrainingUnderTest
 
-from reintegration_sdk.auth import Role
+from reintegration_sdk import Role
 from reintegration_sdk.testing.service import auth_headers
 
 pytestmark = pytest.mark.integration
@@ -67,10 +67,12 @@ async def test_a_rule_the_schema_cannot_see_answers_422_with_the_field(
     body = {"kind": "vocational", "locality": LOCALITY, "start_date": str(TODAY), "capacity": 5}
     response = await training.post("/cohorts", body)
     assert response.status_code == 422
-    assert response.json()["fields"][0]["field"] == "duration_days"
+    assert response.json()["fields"][0]["field"] == "body.duration_days"
 
 
-async def test_another_offices_data_is_forbidden(training: TrainingUnderTest) -> None:
+async def test_another_offices_centre_answers_like_an_id_that_never_existed(
+    training: TrainingUnderTest,
+) -> None:
     centre = await training.contracted_centre()
     intruder = auth_headers([Role.TRAINING_OFFICER], [training.other_office], subject="other")
     inspection = {
@@ -80,26 +82,33 @@ async def test_another_offices_data_is_forbidden(training: TrainingUnderTest) ->
     }
 
     # A principal of another office is refused this office's routes...
-    listed = await training.client.get(f"/{training.office}/centres", headers=intruder)
+    listed = await training.client.get(f"/offices/{training.office}/centres", headers=intruder)
     assert listed.status_code == 403
-    # ...and cannot reach this office's centre through its own office's routes either.
+    # ...and through its own office's routes this office's centre is as unknown as a random
+    # id: a 403 there would tell that the centre exists elsewhere.
+    own = f"/offices/{training.other_office}/centres"
     through_own = await training.client.post(
-        f"/{training.other_office}/centres/{centre}/inspections", json=inspection, headers=intruder
+        f"{own}/{centre}/inspections", json=inspection, headers=intruder
     )
-    assert through_own.status_code == 403
+    never_was = await training.client.post(
+        f"{own}/{uuid4()}/inspections", json=inspection, headers=intruder
+    )
+    assert (through_own.status_code, through_own.json()["error"]) == (404, "not_found")
+    assert (never_was.status_code, never_was.json()["error"]) == (404, "not_found")
+    assert training.office not in through_own.text
     mine = (await training.get("/centres")).json()
     assert next(c for c in mine if c["centre_id"] == str(centre))["inspected_on"] != str(TODAY)
 
 
 async def test_no_token_is_401_and_a_reader_cannot_command(training: TrainingUnderTest) -> None:
-    assert (await training.client.get(f"/{training.office}/centres")).status_code == 401
+    assert (await training.client.get(f"/offices/{training.office}/centres")).status_code == 401
     caseworker = auth_headers([Role.CASEWORKER], [training.office])
     assert (
-        await training.client.get(f"/{training.office}/centres", headers=caseworker)
+        await training.client.get(f"/offices/{training.office}/centres", headers=caseworker)
     ).status_code == 200
     body = {"name": "X", "city": "Y", "trades": ["poultry"], "capacity": 3}
     response = await training.client.post(
-        f"/{training.office}/centres", json=body, headers=caseworker
+        f"/offices/{training.office}/centres", json=body, headers=caseworker
     )
     assert response.status_code == 403
 
@@ -111,6 +120,14 @@ async def test_an_unknown_cohort_is_404(training: TrainingUnderTest) -> None:
 
 async def test_an_office_code_that_is_no_country_is_422(training: TrainingUnderTest) -> None:
     admin = auth_headers([Role.ADMIN], [])
-    response = await training.client.get("/zz/centres", headers=admin)
+    response = await training.client.get("/offices/zz/centres", headers=admin)
+    assert response.status_code == 422
+    assert response.json()["fields"][0]["field"] == "path.country_office"
+
+
+async def test_an_office_in_capitals_is_422_not_an_empty_list(training: TrainingUnderTest) -> None:
+    upper = training.office.upper()
+    officer = auth_headers([Role.TRAINING_OFFICER], [training.office])
+    response = await training.client.get(f"/offices/{upper}/centres", headers=officer)
     assert response.status_code == 422
     assert response.json()["fields"][0]["field"] == "path.country_office"

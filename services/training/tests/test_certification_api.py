@@ -73,7 +73,7 @@ async def test_a_claim_is_assessed_only_where_the_trade_is_taught(
     )
     assert missing_level.status_code == 422
     assert missing_level.json()["fields"] == [
-        {"field": "level", "reason": "a certified skill has a level"}
+        {"field": "body.level", "reason": "a certified skill has a level"}
     ]
 
 

@@ -1,7 +1,6 @@
 """Centres: given events -> command -> events or the rule that refuses it."""
 
 from datetime import date
-from functools import reduce
 from uuid import uuid4
 
 import pytest
@@ -12,15 +11,14 @@ from reintegration_contracts.events.training import (
     TrainingCentreInspected,
     TrainingCentreRegistered,
 )
-from reintegration_sdk.errors import InvalidField, NotFound, RuleViolation
+from reintegration_sdk import InvalidField, NotFound, RuleViolation
 from training.domain.centres import (
     Centre,
     CentreCommand,
     RecordContract,
     RecordInspection,
     RegisterCentre,
-    decide,
-    evolve,
+    decider,
 )
 
 pytestmark = pytest.mark.unit
@@ -50,7 +48,7 @@ CONTRACTED = TrainingCentreContracted(
 
 
 def given(*events: EventPayload) -> Centre:
-    return reduce(evolve, events, Centre())
+    return decider.fold(events)
 
 
 @pytest.mark.parametrize(
@@ -85,7 +83,7 @@ def given(*events: EventPayload) -> Centre:
 def test_decisions(
     history: list[EventPayload], command: CentreCommand, expected: list[EventPayload]
 ) -> None:
-    assert decide(given(*history), command) == expected
+    assert decider.given(history, command) == expected
 
 
 @pytest.mark.parametrize(
@@ -119,21 +117,21 @@ def test_decisions(
 )
 def test_refusals(history: list[EventPayload], command: CentreCommand, rule: str) -> None:
     with pytest.raises(RuleViolation) as refused:
-        decide(given(*history), command)
+        decider.given(history, command)
     assert refused.value.rule == rule
 
 
 def test_a_contract_ending_before_it_starts_names_the_field() -> None:
     with pytest.raises(InvalidField) as refused:
-        decide(
-            given(REGISTERED, inspected()), RecordContract("C", date(2025, 3, 1), date(2025, 2, 1))
+        decider.given(
+            [REGISTERED, inspected()], RecordContract("C", date(2025, 3, 1), date(2025, 2, 1))
         )
     assert refused.value.field == "valid_until"
 
 
 def test_an_unknown_centre_is_not_found() -> None:
     with pytest.raises(NotFound):
-        decide(Centre(), RecordInspection(date(2025, 1, 1), True, True))
+        decider.given([], RecordInspection(date(2025, 1, 1), True, True))
 
 
 @pytest.mark.parametrize(

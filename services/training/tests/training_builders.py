@@ -10,7 +10,7 @@ import httpx
 
 from reintegration_contracts import Domain, EventEnvelope, topic_for
 from reintegration_contracts.events.intake import CounsellingAttended
-from reintegration_sdk.auth import Role
+from reintegration_sdk import Role
 from reintegration_sdk.testing.infrastructure import Infrastructure
 from reintegration_sdk.testing.service import (
     auth_headers,
@@ -45,10 +45,14 @@ class TrainingUnderTest:
         return auth_headers([Role.TRAINING_OFFICER], [self.office], subject="trainer-1")
 
     async def post(self, path: str, body: dict[str, Any]) -> httpx.Response:
-        return await self.client.post(f"/{self.office}{path}", json=body, headers=self.officer)
+        return await self.client.post(
+            f"/offices/{self.office}{path}", json=body, headers=self.officer
+        )
 
     async def get(self, path: str, **params: Any) -> httpx.Response:
-        return await self.client.get(f"/{self.office}{path}", params=params, headers=self.officer)
+        return await self.client.get(
+            f"/offices/{self.office}{path}", params=params, headers=self.officer
+        )
 
     async def counselled(self, *returnee_ids: UUID) -> None:
         """Intake says these returnees attended counselling; wait until training knows."""

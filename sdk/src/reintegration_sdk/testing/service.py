@@ -32,19 +32,28 @@ from reintegration_sdk.testing.infrastructure import Infrastructure
 T = TypeVar("T")
 
 
-_unused_offices = sorted(COUNTRY_CODES)
+# Offices people run on a development stack (`make demo` plays Burkina Faso's programme in bf;
+# Mali's and Niger's programmes run in ml and ne): tests never write to their topics. A test
+# that does leaves its events there for good, and the office's read models count them: two
+# FollowUpRecorded of a relay test in bf are two more returnees followed up in the demo's
+# funnel (the likely cause of `make demo` once showing 149 followed up for 147 kits).
+RESERVED_OFFICES = frozenset({"bf", "ml", "ne"})
+TEST_OFFICES = sorted(COUNTRY_CODES - RESERVED_OFFICES)
+
+_unused_offices = list(TEST_OFFICES)
 random.shuffle(_unused_offices)
 
 
 def random_office() -> str:
-    """A country office no other test of this session has used (topics are per office).
+    """A country office no other test of this session has used (topics are per office), never
+    one of `RESERVED_OFFICES`.
 
     Offices are dealt without repeats within a test session, so on a fresh stack (CI) every
     test reads topics only it wrote to. A long-lived stack keeps earlier runs' events, so tests
     still assert on their own ids rather than on whole topics.
     """
     if not _unused_offices:
-        return random.choice(sorted(COUNTRY_CODES))
+        return random.choice(TEST_OFFICES)
     return _unused_offices.pop()
 
 
@@ -124,7 +133,7 @@ def upstream_event(
     """An envelope as another service's relay would publish it."""
     return EventEnvelope(
         id=event_id or uuid4(),
-        source=source_for(office, payload.event_domain.value),
+        source=source_for(office, payload.event_domain),
         type=payload.ce_type(),
         time=datetime.now(UTC),
         subject=stream_id or f"test-{uuid4()}",

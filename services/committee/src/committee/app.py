@@ -2,23 +2,26 @@
 
 from pathlib import Path
 
-from committee.api import router
+from committee.api import routers
+from committee.policies import policies
+from committee.projections import store
 from committee.reactions import reactions
-from committee.store import store
 from reintegration_contracts import Domain
-from reintegration_sdk.service import ServiceDefinition
+from reintegration_contracts.subscriptions import consumes
+from reintegration_sdk import ServiceDefinition
 
 HTTP_PORT = 8103
 
 definition = ServiceDefinition(
     name="committee",
     domain=Domain.COMMITTEE,
-    routers=[router],
+    routers=routers,
     store=store,
     migrations=Path(__file__).parent / "migrations",
     reactions=reactions,
+    policies=policies,
     # Training tells who passed entrepreneurship training; procurement reviews budgets.
-    consumes=[Domain.TRAINING, Domain.PROCUREMENT],
+    consumes=consumes("committee"),
     default_port=HTTP_PORT,
     title="Reintegration committee service",
 )

@@ -1,110 +1,108 @@
-"""Command handlers: load the stream, gather what the command needs, decide, append.
+"""Command handlers: gather the facts a rule needs, then run the command. No rules here.
 
-Every function runs inside the caller's transaction, so the events and the read models
-they update are written together or not at all.
+Each runs in the caller's unit of work (the route's transaction, or the inbox's for a policy),
+so the events, the read models they update and the facts read for them are one transaction.
 """
 
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from uuid import UUID
 
-import asyncpg
-
-from committee import domain, lookups
-from committee.store import plan_stream, session_stream, store, threshold_stream
+from committee.domain import (
+    Decision,
+    HoldSession,
+    NoteBudgetReview,
+    Plan,
+    PlanEvent,
+    Session,
+    SetConveningThreshold,
+    SubmitPlan,
+    plan_stream,
+    plans,
+    session_stream,
+    sessions,
+    threshold_stream,
+    thresholds,
+)
+from reintegration_contracts.events.committee import CommitteeSessionHeld, ConveningThresholdSet
 from reintegration_contracts.events.procurement import BudgetReviewed
-from reintegration_sdk.auth import AuthorizationError
-from reintegration_sdk.errors import RuleViolation
-from reintegration_sdk.eventstore import EventContext
-
-log = logging.getLogger(__name__)
+from reintegration_sdk import NotFound, UnitOfWork
 
 
-@dataclass(frozen=True)
-class _PlanStream:
-    plan: domain.Plan | None
-    version: int
-    country_office: str | None
-
-
-async def submit_plan(
-    db: asyncpg.Connection, context: EventContext, command: domain.SubmitPlan
-) -> None:
-    office, beneficiaries = context.country_office, command.beneficiary_ids
+async def submit_plan(work: UnitOfWork, command: SubmitPlan) -> list[PlanEvent]:
+    beneficiaries = command.beneficiary_ids
+    await _take_turns_for(work, beneficiaries)
     command = replace(
         command,
-        trained=await lookups.trained_among(db, office, beneficiaries),
-        in_other_plans=await lookups.in_open_plans_among(db, office, beneficiaries),
+        trained=await _trained_among(work, beneficiaries),
+        their_plans=await _plans_naming(work, beneficiaries),
     )
-    stream = await _plan_in(db, command.plan_id, office)
-    events = domain.decide(stream.plan, command)
-    with _one_open_plan_per_returnee():
-        await store.append(db, plan_stream(command.plan_id), stream.version, events, context)
+    return await work.execute(plans, plan_stream(command.plan_id), command)
 
 
-async def decide_plan(
-    db: asyncpg.Connection, context: EventContext, plan_id: UUID, command: domain.Decision
-) -> list[domain.PlanEvent]:
-    session = await lookups.session_held_in(db, context.country_office, command.session_id)
-    stream = await _plan_in(db, plan_id, context.country_office)
-    events = domain.decide(stream.plan, replace(command, session=session))
-    await store.append(db, plan_stream(plan_id), stream.version, events, context)
-    return events
+async def decide_plan(work: UnitOfWork, command: Decision) -> list[PlanEvent]:
+    command = replace(command, session=await _session_held(work, command.session_id))
+    return await work.execute(plans, plan_stream(command.plan_id), command)
 
 
-async def note_budget_review(
-    db: asyncpg.Connection, context: EventContext, review: BudgetReviewed
-) -> None:
-    stream = await _plan(db, review.plan_id)
-    if stream.country_office not in (None, context.country_office):
-        log.warning("budget review %s names another office's plan; ignored", review.review_id)
-        return
-    events = domain.decide(stream.plan, domain.NoteBudgetReview(review))
-    await store.append(db, plan_stream(review.plan_id), stream.version, events, context)
+async def note_budget_review(work: UnitOfWork, review: BudgetReviewed) -> list[PlanEvent]:
+    return await work.execute(plans, plan_stream(review.plan_id), NoteBudgetReview(review))
 
 
-async def hold_session(
-    db: asyncpg.Connection, context: EventContext, command: domain.HoldSession
-) -> None:
-    held = await lookups.session_held_in(db, context.country_office, command.session_id)
-    events = domain.hold_session(held, command)
-    # A new session's stream is empty; an id taken in another office fails as a conflict.
-    await store.append(db, session_stream(command.session_id), 0, events, context)
+async def hold_session(work: UnitOfWork, command: HoldSession) -> list[CommitteeSessionHeld]:
+    return await work.execute(sessions, session_stream(command.session_id), command)
 
 
 async def set_convening_threshold(
-    db: asyncpg.Connection, context: EventContext, command: domain.SetConveningThreshold
-) -> None:
-    stream_id = threshold_stream(context.country_office)
-    version = len(await store.load(db, stream_id))
-    events = domain.set_convening_threshold(command)
-    await store.append(db, stream_id, version, events, context)
+    work: UnitOfWork, command: SetConveningThreshold
+) -> list[ConveningThresholdSet]:
+    return await work.execute(thresholds, threshold_stream(work.country_office), command)
 
 
-async def _plan(db: asyncpg.Connection, plan_id: UUID) -> _PlanStream:
-    events = await store.load(db, plan_stream(plan_id))
-    plan = domain.fold(event.payload() for event in events)
-    return _PlanStream(plan, len(events), events[0].country_office if events else None)
+# Facts from other streams -----------------------------------------------------------------
 
 
-async def _plan_in(db: asyncpg.Connection, plan_id: UUID, country_office: str) -> _PlanStream:
-    stream = await _plan(db, plan_id)
-    if stream.country_office not in (None, country_office):
-        raise AuthorizationError("this business plan belongs to another country office")
-    return stream
+async def _take_turns_for(work: UnitOfWork, returnee_ids: Sequence[UUID]) -> None:
+    """Submissions naming one returnee run one after another, each seeing the plans before it.
+
+    Plans are streams of their own, so the expected version cannot keep two plans racing for
+    one returnee apart; a lock per returnee held to the end of the transaction does. Taken in
+    one order, so two plans naming the same people cannot wait on each other.
+    """
+    for returnee_id in sorted(set(returnee_ids)):
+        await work.db.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+            f"committee.plan-beneficiary.{work.country_office}.{returnee_id}",
+        )
 
 
-@contextmanager
-def _one_open_plan_per_returnee() -> Iterator[None]:
-    """A concurrent submission that slipped past the check meets the read model's index."""
+async def _trained_among(work: UnitOfWork, returnee_ids: Sequence[UUID]) -> frozenset[UUID]:
+    """Those who passed the entrepreneurship training in this office, as training reported."""
+    rows = await work.db.fetch(
+        """SELECT returnee_id FROM entrepreneurship_graduates
+           WHERE country_office = $1 AND returnee_id = ANY($2::uuid[])""",
+        work.country_office,
+        list(returnee_ids),
+    )
+    return frozenset(row["returnee_id"] for row in rows)
+
+
+async def _plans_naming(work: UnitOfWork, returnee_ids: Sequence[UUID]) -> tuple[Plan, ...]:
+    """Every plan of this office that names one of them, as its own stream tells it."""
+    rows = await work.db.fetch(
+        """SELECT DISTINCT plan_id FROM plan_beneficiaries
+           WHERE country_office = $1 AND returnee_id = ANY($2::uuid[]) ORDER BY plan_id""",
+        work.country_office,
+        list(returnee_ids),
+    )
+    found = [(await work.load(plans, plan_stream(row["plan_id"]))).state for row in rows]
+    return tuple(plan for plan in found if plan is not None)
+
+
+async def _session_held(work: UnitOfWork, session_id: UUID) -> CommitteeSessionHeld | None:
+    """The session, if this office held one with this id (another office's is none of its)."""
     try:
-        yield
-    except asyncpg.UniqueViolationError as error:
-        if error.constraint_name != "one_open_plan_per_returnee":
-            raise
-        raise RuleViolation(
-            "beneficiary_in_another_plan",
-            "A returnee takes part in one pending or approved plan at a time.",
-        ) from error
+        held: Session = (await work.load(sessions, session_stream(session_id))).state
+    except NotFound:
+        return None
+    return held

@@ -1,13 +1,11 @@
-"""What the committee takes from other services' events, applied once through the inbox."""
+"""What the committee learns from other services' events: a read model, applied once each
+through the inbox and rebuilt from Kafka."""
 
 import asyncpg
 
-from committee import domain, handlers
-from reintegration_contracts.events.procurement import BudgetReviewed
+from committee.domain import completes_entrepreneurship
 from reintegration_contracts.events.training import TrainingCompleted
-from reintegration_sdk.dispatch import EventHandlers
-from reintegration_sdk.events import EventMeta
-from reintegration_sdk.eventstore import EventContext
+from reintegration_sdk import EventHandlers, EventMeta
 
 reactions = EventHandlers("committee", tables=["entrepreneurship_graduates"])
 
@@ -16,22 +14,18 @@ reactions = EventHandlers("committee", tables=["entrepreneurship_graduates"])
 async def on_training_completed(
     db: asyncpg.Connection, event: TrainingCompleted, meta: EventMeta
 ) -> None:
-    if not domain.completes_entrepreneurship(event):
+    if not completes_entrepreneurship(event):
         return
+    # A returnee who passed twice keeps the earliest completion, whichever arrives first.
     await db.execute(
-        """INSERT INTO entrepreneurship_graduates (country_office, returnee_id, cohort_id,
+        """INSERT INTO entrepreneurship_graduates AS g (country_office, returnee_id, cohort_id,
                completed_on)
            VALUES ($1, $2, $3, $4)
-           ON CONFLICT (country_office, returnee_id) DO NOTHING""",
+           ON CONFLICT (country_office, returnee_id) DO UPDATE
+           SET cohort_id = excluded.cohort_id, completed_on = excluded.completed_on
+           WHERE (excluded.completed_on, excluded.cohort_id) < (g.completed_on, g.cohort_id)""",
         meta.country_office,
         event.returnee_id,
         event.cohort_id,
         event.completed_on,
     )
-
-
-@reactions.on(BudgetReviewed)
-async def on_budget_reviewed(
-    db: asyncpg.Connection, event: BudgetReviewed, meta: EventMeta
-) -> None:
-    await handlers.note_budget_review(db, EventContext.caused_by(meta, meta.actor), event)

@@ -81,14 +81,35 @@ class Stage(StrEnum):
 
 
 _STAGE_ORDER = list(Stage)
+# Stages a business plan decides: taken from the plans themselves, not from a milestone.
+PLAN_STAGES = frozenset({Stage.PLAN_SUBMITTED, Stage.PLAN_REJECTED, Stage.PLAN_APPROVED})
 
 
-def advance_stage(current: Stage, reached: Stage) -> Stage:
-    """A case only moves forward, except that a plan submitted again after a rejection puts it
-    back before the committee."""
-    if current is Stage.PLAN_REJECTED and reached is Stage.PLAN_SUBMITTED:
-        return reached
-    return reached if _STAGE_ORDER.index(reached) > _STAGE_ORDER.index(current) else current
+class PlanOutcome(StrEnum):
+    PENDING = "pending"
+    REJECTED = "rejected"
+    APPROVED = "approved"
+
+
+def case_stage(
+    counselled: bool, milestones: Iterable[Stage], plans: Iterable[PlanOutcome]
+) -> Stage:
+    """How far a case has gone, from the set of what is known about it, in any order.
+
+    A case only moves forward, except that a plan submitted again after a rejection puts it
+    back before the committee: a returnee takes part in one open plan at a time, so a pending
+    plan is always later than any rejected one, whatever order the events arrived in."""
+    reached = {Stage.REGISTERED, *(m for m in milestones if m not in PLAN_STAGES)}
+    if counselled:
+        reached.add(Stage.COUNSELLED)
+    outcomes = set(plans)
+    if PlanOutcome.APPROVED in outcomes:
+        reached.add(Stage.PLAN_APPROVED)
+    elif PlanOutcome.PENDING in outcomes:
+        reached.add(Stage.PLAN_SUBMITTED)
+    elif PlanOutcome.REJECTED in outcomes:
+        reached.add(Stage.PLAN_REJECTED)
+    return max(reached, key=_STAGE_ORDER.index)
 
 
 _STAGE_REACHED_BY: dict[type[EventPayload], Stage] = {

@@ -1,15 +1,17 @@
 """Intake's read models, built from its own events in the transaction that appends them.
 
-None of them holds personal data: that is the vault's alone.
+None of them holds personal data: that is the vault's alone. A case's stage is recomputed
+from everything known about it (its counselling here, the milestones and plans other services
+reported, see reactions.py) whenever one of those changes, so it is the same whatever order
+the events arrive in and however often: live, in a rebuild, or both.
 """
 
 import json
-from functools import reduce
 from uuid import UUID
 
 import asyncpg
 
-from intake.domain import Stage, advance_stage, stage_reached_by
+from intake.domain import PlanOutcome, Stage, case_stage
 from reintegration_contracts.events.intake import (
     ConsentRecorded,
     ConsentWithdrawn,
@@ -27,35 +29,48 @@ read_models = EventHandlers(
     tables=["caseload", "current_consents", "counselling_history", "counselling_sessions"],
 )
 
+_FACTS = """
+SELECT c.country_office,
+       EXISTS (SELECT 1 FROM counselling_history h WHERE h.returnee_id = c.returnee_id)
+           AS counselled,
+       ARRAY(SELECT m.stage FROM case_milestones m
+             WHERE m.returnee_id = c.returnee_id AND m.country_office = c.country_office)
+           AS milestones,
+       ARRAY(SELECT coalesce(o.outcome, 'pending') FROM plan_beneficiaries b
+             LEFT JOIN plan_outcomes o ON o.plan_id = b.plan_id
+             WHERE b.returnee_id = c.returnee_id) AS plans
+FROM caseload c WHERE c.returnee_id = $1
+"""
 
-async def advance_case(
-    db: asyncpg.Connection, country_office: str, returnee_id: UUID, reached: Stage | None
-) -> None:
-    """Move a case of `country_office` forward; a returnee of another office is left alone."""
-    current = await db.fetchval(
-        "SELECT stage FROM caseload WHERE returnee_id = $1 AND country_office = $2 FOR UPDATE",
-        returnee_id,
-        country_office,
+
+async def refresh_stage(db: asyncpg.Connection, returnee_id: UUID) -> None:
+    """Set a case's stage from what is known of it now (a returnee not registered here yet
+    gets it when the registration arrives)."""
+    # Lock first, read after: the facts are read by a statement that starts once a
+    # transaction refreshing the same case concurrently has committed, so it sees that
+    # transaction's facts too (one statement's snapshot predates the lock it waits for).
+    if (
+        await db.fetchval("SELECT 1 FROM caseload WHERE returnee_id = $1 FOR UPDATE", returnee_id)
+        is None
+    ):
+        return
+    facts = await db.fetchrow(_FACTS, returnee_id)
+    stage = case_stage(
+        facts["counselled"],
+        (Stage(m) for m in facts["milestones"]),
+        (PlanOutcome(p) for p in facts["plans"]),
     )
-    if current is not None and reached is not None:
-        stage = advance_stage(Stage(current), reached)
-        await db.execute(
-            "UPDATE caseload SET stage = $2 WHERE returnee_id = $1", returnee_id, stage.value
-        )
+    await db.execute(
+        "UPDATE caseload SET stage = $2 WHERE returnee_id = $1 AND stage <> $2",
+        returnee_id,
+        stage.value,
+    )
 
 
 @read_models.on(ReturneeRegistered)
 async def on_returnee_registered(
     db: asyncpg.Connection, event: ReturneeRegistered, meta: EventMeta
 ) -> None:
-    # On a rebuild, what other services reported (kept by the reactions) still counts.
-    milestones = await db.fetch(
-        """SELECT stage FROM case_milestones
-           WHERE returnee_id = $1 AND country_office = $2 ORDER BY reached_at""",
-        event.returnee_id,
-        meta.country_office,
-    )
-    stage = reduce(advance_stage, (Stage(m["stage"]) for m in milestones), Stage.REGISTERED)
     override = event.duplicate_override
     await db.execute(
         """INSERT INTO caseload (returnee_id, country_office, sub_office, arrival_date,
@@ -79,10 +94,12 @@ async def on_returnee_registered(
         json.dumps([t.model_dump(mode="json") for t in event.declared_trades]),
         event.aspirations,
         event.household_size,
-        stage.value,
+        Stage.REGISTERED.value,
         override.model_dump_json() if override else None,
         meta.time,
     )
+    # What other services reported before the registration reached this table still counts.
+    await refresh_stage(db, event.returnee_id)
 
 
 @read_models.on(ConsentRecorded)
@@ -118,7 +135,7 @@ async def on_interview_recorded(
 ) -> None:
     await db.execute(
         """INSERT INTO counselling_history (event_id, returnee_id, kind, happened_on,
-               intended_track, skills, years_of_experience, aspirations, position)
+               intended_track, skills, years_of_experience, aspirations, recorded_at)
            VALUES ($1, $2, 'interview', $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING""",
         meta.event_id,
         event.returnee_id,
@@ -127,9 +144,9 @@ async def on_interview_recorded(
         event.skills,
         event.years_of_experience,
         event.aspirations,
-        meta.position or 0,
+        meta.time,
     )
-    await advance_case(db, meta.country_office, event.returnee_id, stage_reached_by(event))
+    await refresh_stage(db, event.returnee_id)
 
 
 @read_models.on(CounsellingAttended)
@@ -138,16 +155,16 @@ async def on_counselling_attended(
 ) -> None:
     await db.execute(
         """INSERT INTO counselling_history (event_id, returnee_id, kind, happened_on,
-               session_id, days_since_arrival, position)
+               session_id, days_since_arrival, recorded_at)
            VALUES ($1, $2, 'group_session', $3, $4, $5, $6) ON CONFLICT DO NOTHING""",
         meta.event_id,
         event.returnee_id,
         event.attended_on,
         event.session_id,
         event.days_since_arrival,
-        meta.position or 0,
+        meta.time,
     )
-    await advance_case(db, meta.country_office, event.returnee_id, stage_reached_by(event))
+    await refresh_stage(db, event.returnee_id)
 
 
 @read_models.on(CounsellingSessionHeld)

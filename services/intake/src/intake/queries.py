@@ -55,7 +55,7 @@ async def case(db: Db, country_office: str, returnee_id: UUID) -> CaseView:
     row = await _case_row(db, country_office, returnee_id)
     consents = await current_consents(db, country_office, returnee_id)
     history = await db.fetch(
-        "SELECT * FROM counselling_history WHERE returnee_id = $1 ORDER BY position",
+        "SELECT * FROM counselling_history WHERE returnee_id = $1 ORDER BY recorded_at, event_id",
         returnee_id,
     )
     return CaseView(
@@ -107,7 +107,7 @@ async def session(db: Db, country_office: str, session_id: UUID) -> SessionView:
         raise AuthorizationError(f"session {session_id} belongs to another country office")
     attended = await db.fetch(
         """SELECT returnee_id, days_since_arrival FROM counselling_history
-           WHERE session_id = $1 ORDER BY position""",
+           WHERE session_id = $1 ORDER BY recorded_at, event_id""",
         session_id,
     )
     return SessionView(

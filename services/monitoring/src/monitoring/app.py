@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from monitoring import api, dashboard, queries
 from monitoring.handlers import store
+from monitoring.policies import policies
 from monitoring.reactions import reactions
 from reintegration_contracts import Domain
 from reintegration_sdk.service import ServiceDefinition
@@ -21,6 +22,7 @@ definition = ServiceDefinition(
     store=store,
     migrations=Path(__file__).parent / "migrations",
     reactions=reactions,
+    policies=policies,
     consumes=list(Domain),
     default_port=DEFAULT_PORT,
     title="Reintegration monitoring service",

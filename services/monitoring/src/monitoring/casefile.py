@@ -64,6 +64,9 @@ class CaseFile(BaseModel):
     commune: str | None = None
     caseworker: str | None = None
     trades: dict[str, str] = Field(default_factory=dict, description="source -> trade")
+    trade_dates: dict[str, date] = Field(
+        default_factory=dict, description="source -> business date of the event it came from"
+    )
     stages: dict[Stage, date] = Field(default_factory=dict)
     due_visits: list[DueVisit] = Field(default_factory=list)
     visits: dict[UUID, Visit] = Field(default_factory=dict)
@@ -73,6 +76,14 @@ class CaseFile(BaseModel):
     def reach(self, stage: Stage, on: date | None) -> None:
         if on is not None and (stage not in self.stages or on < self.stages[stage]):
             self.stages[stage] = on
+
+    def note_trade(self, source: str, trade: str, on: date) -> None:
+        """A source's trade is the one its latest event names (by business date, then name):
+        two trainings, two certifications or a second plan give one trade in any order."""
+        known = self.trades.get(source)
+        if known is None or (on, trade) > (self.trade_dates.get(source, date.min), known):
+            self.trades[source] = trade
+            self.trade_dates[source] = on
 
     @property
     def trade(self) -> str | None:
@@ -157,8 +168,10 @@ def apply(model: ReadModel, event: EventPayload, meta: EventMeta) -> None:
             case = model.case(returnee_id, office)
             for stage, on in plan.stages.items():
                 case.reach(stage, on)
-            if plan.trade:
-                case.trades["plan"] = plan.trade
+            if plan.trade and plan.stages:
+                # The plan submitted last is the returnee's current one.
+                submitted = plan.stages.get(Stage.PLAN_SUBMITTED, min(plan.stages.values()))
+                case.note_trade("plan", plan.trade, submitted)
         return
     for returnee_id in returnee_ids_of(event):
         _apply_case(model.case(returnee_id, office), event, meta)
@@ -197,7 +210,7 @@ def _apply_case(case: CaseFile, event: EventPayload, meta: EventMeta) -> None:
             case.region, case.commune = event.community.region, event.community.commune
             case.caseworker = meta.actor
             if event.declared_trades:
-                case.trades["declared"] = event.declared_trades[0].trade
+                case.note_trade("declared", event.declared_trades[0].trade, event.arrival_date)
             case.reach(Stage.REGISTERED, event.arrival_date)
         case intake.CounsellingAttended():
             case.reach(Stage.COUNSELLED, event.attended_on)
@@ -206,16 +219,16 @@ def _apply_case(case: CaseFile, event: EventPayload, meta: EventMeta) -> None:
         case intake.ReturneeErased():
             case.erased_on = event.erased_on
         case training.TrainingEnrolled() if event.trade:
-            case.trades["training"] = event.trade
+            case.note_trade("training", event.trade, event.enrolled_on)
         case training.TrainingCompleted():
             if event.trade:
-                case.trades["training"] = event.trade
+                case.note_trade("training", event.trade, event.completed_on)
             case.reach(Stage.TRAINED, event.completed_on)
         case training.SkillCertified():
-            case.trades["certified"] = event.trade
+            case.note_trade("certified", event.trade, event.certified_on)
             case.reach(Stage.CERTIFIED, event.certified_on)
         case procurement.KitDelivered():
-            case.trades["kit"] = event.trade
+            case.note_trade("kit", event.trade, event.delivered_on)
             case.reach(Stage.KIT_DELIVERED, event.delivered_on)
         case monitoring.FollowUpsScheduled():
             known = {(d.order_id, d.due_on) for d in case.due_visits}

@@ -39,7 +39,7 @@ def entries_for(event: EventPayload, meta: EventMeta) -> list[TimelineEntry]:
             country_office=meta.country_office,
             occurred_on=occurred_on(event) or meta.time.date(),
             recorded_at=meta.time,
-            domain=event.event_domain.value,
+            domain=event.event_domain,
             event_name=event.event_name,
             summary=summary,
         )

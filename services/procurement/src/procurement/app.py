@@ -5,6 +5,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from procurement.api import routers
+from procurement.policies import policies
 from procurement.reactions import reactions
 from procurement.store import store
 from reintegration_contracts import Domain
@@ -18,6 +19,7 @@ definition = ServiceDefinition(
     store=store,
     migrations=Path(__file__).parent / "migrations",
     reactions=reactions,
+    policies=policies,
     consumes=[Domain.COMMITTEE, Domain.TRAINING],
     default_port=8104,
     title="Reintegration procurement: catalogues, budget review, kit orders and delivery",

@@ -64,9 +64,13 @@ async def record_rejection(db: asyncpg.Connection, rejection: PlanRejected, offi
 async def record_certification(
     db: asyncpg.Connection, certified: SkillCertified, office: str
 ) -> None:
+    # Certified twice in one trade: the earliest certification stands, whichever came first.
     await db.execute(
-        """INSERT INTO certifications (returnee_id, trade, country_office, level, certified_on)
-           VALUES ($1, $2, $3, $4, $5) ON CONFLICT (returnee_id, trade) DO NOTHING""",
+        """INSERT INTO certifications AS c (returnee_id, trade, country_office, level,
+               certified_on)
+           VALUES ($1, $2, $3, $4, $5) ON CONFLICT (returnee_id, trade) DO UPDATE
+           SET level = excluded.level, certified_on = excluded.certified_on
+           WHERE (excluded.certified_on, excluded.level) < (c.certified_on, c.level)""",
         certified.returnee_id,
         certified.trade,
         office,

@@ -1,4 +1,9 @@
-"""Read models of procurement's own events, written in the transaction that appends them."""
+"""Read models of procurement's own events, written in the transaction that appends them.
+
+Each handler is idempotent on its own: rows are keyed by what the event names and inserted
+once, a price is replaced only by a later one, so a rebuild over live rows or a redelivered
+stream changes nothing.
+"""
 
 import json
 
@@ -44,7 +49,8 @@ async def on_catalogue_item_priced(
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
            ON CONFLICT (country_office, item_key) DO UPDATE
            SET item = $3, unit = $4, unit_price = $5, supplier = $6, currency = $7,
-               priced_at = $8""",
+               priced_at = $8
+           WHERE p.priced_at <= excluded.priced_at""",
         meta.country_office,
         item_key(event.item),
         event.item,
@@ -72,7 +78,7 @@ async def on_price_tolerance_set(
 async def on_kit_defined(db: asyncpg.Connection, event: KitDefined, meta: EventMeta) -> None:
     await db.execute(
         """INSERT INTO kit_versions (country_office, trade, kit_version, items, defined_at)
-           VALUES ($1, $2, $3, $4::text::jsonb, $5)""",
+           VALUES ($1, $2, $3, $4::text::jsonb, $5) ON CONFLICT DO NOTHING""",
         meta.country_office,
         event.trade,
         event.kit_version,
@@ -88,7 +94,7 @@ async def on_kit_reviewed_by_returnees(
     await db.execute(
         """INSERT INTO kit_reviews (event_id, country_office, trade, kit_version, reviewed_on,
                                     endorsed, feedback)
-           VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb)""",
+           VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb) ON CONFLICT DO NOTHING""",
         meta.event_id,
         meta.country_office,
         event.trade,
@@ -107,7 +113,8 @@ async def on_budget_reviewed(
         """INSERT INTO budget_reviews (plan_id, revision, country_office, review_id, reviewed_on,
                reviewer, lines, flagged_lines, submitted_total, reviewed_total, currency,
                tolerance_percent, note, awaiting_officer)
-           VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8, $9, $10, $11, $12, $13, $14)""",
+           VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8, $9, $10, $11, $12, $13, $14)
+           ON CONFLICT DO NOTHING""",
         event.plan_id,
         event.revision,
         meta.country_office,
@@ -130,7 +137,8 @@ async def on_kit_ordered(db: asyncpg.Connection, event: KitOrdered, meta: EventM
     await db.execute(
         """INSERT INTO kit_orders (order_id, country_office, basis, plan_id, beneficiary_ids,
                trade, kit_version, lines, total, currency, ordered_on, authorised_on)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9, $10, $11, $12)""",
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9, $10, $11, $12)
+           ON CONFLICT DO NOTHING""",
         event.order_id,
         meta.country_office,
         event.basis.value,

@@ -1,20 +1,16 @@
-"""What procurement does when committee and training publish: review, record, order.
-
-Each handler runs inside the inbox's transaction, so the facts it records, the events it
-appends and the inbox entry commit together; a redelivered event changes nothing.
+"""What procurement learns when committee and training publish: the facts its rules need
+(submitted and decided plans, certified trades), read models of upstream events rebuilt from
+Kafka. What it does about them is in policies.py; the inbox applies both in one transaction,
+these first.
 """
 
 import asyncpg
 
-from procurement import facts, handlers
+from procurement import facts
 from reintegration_contracts.events.committee import PlanApproved, PlanRejected, PlanSubmitted
 from reintegration_contracts.events.training import SkillCertified
 from reintegration_sdk.dispatch import EventHandlers
 from reintegration_sdk.events import EventMeta
-from reintegration_sdk.eventstore import EventContext
-
-# The envelope's actor of what procurement does on its own, without an officer.
-AUTOMATIC = "procurement-automatic"
 
 reactions = EventHandlers("procurement-reactions", tables=["plans", "certifications"])
 
@@ -22,14 +18,11 @@ reactions = EventHandlers("procurement-reactions", tables=["plans", "certificati
 @reactions.on(PlanSubmitted)
 async def on_plan_submitted(db: asyncpg.Connection, event: PlanSubmitted, meta: EventMeta) -> None:
     await facts.record_submitted_plan(db, event, meta.country_office)
-    await handlers.review_submitted_plan(db, event, EventContext.caused_by(meta, AUTOMATIC))
 
 
 @reactions.on(PlanApproved)
 async def on_plan_approved(db: asyncpg.Connection, event: PlanApproved, meta: EventMeta) -> None:
-    # Ordering is automatic: the approved budget is what the committee agreed to buy.
     await facts.record_approval(db, event, meta.country_office)
-    await handlers.order_for_approved_plan(db, event, EventContext.caused_by(meta, AUTOMATIC))
 
 
 @reactions.on(PlanRejected)

@@ -3,22 +3,20 @@
 from pathlib import Path
 
 from reintegration_contracts import Domain
-from reintegration_sdk.eventstore import EventStore
-from reintegration_sdk.service import ServiceDefinition
+from reintegration_contracts.subscriptions import consumes
+from reintegration_sdk import EventStore, ServiceDefinition
 from training.api import routers
 from training.projections import read_models
 from training.reactions import reactions
-
-MIGRATIONS = Path(__file__).parent / "migrations"
 
 definition = ServiceDefinition(
     name="training",
     domain=Domain.TRAINING,
     routers=routers,
     store=EventStore(projections=[read_models]),
-    migrations=MIGRATIONS,
+    migrations=Path(__file__).parent / "migrations",
     reactions=reactions,
-    consumes=[Domain.INTAKE],
+    consumes=consumes("training"),
     default_port=8102,
     title="Reintegration training service",
 )

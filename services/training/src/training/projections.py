@@ -1,6 +1,10 @@
-"""Training's read models, built from its own events in the transaction that appends them."""
+"""Training's read models, built from its own events in the transaction that appends them.
 
-from datetime import timedelta
+Every handler is idempotent on its own (a row keyed by what the event names is inserted once;
+counts are recounted from the rows, never incremented), so a rebuild over live rows or a
+redelivered stream changes nothing.
+"""
+
 from typing import TypeAlias
 
 import asyncpg
@@ -19,8 +23,8 @@ from reintegration_contracts.events.training import (
     TrainingCompleted,
     TrainingEnrolled,
 )
-from reintegration_sdk.dispatch import EventHandlers
-from reintegration_sdk.events import EventMeta
+from reintegration_sdk import EventHandlers, EventMeta
+from training.domain.cohorts import course_end
 
 read_models = EventHandlers(
     "training-read-models",
@@ -42,7 +46,7 @@ Db: TypeAlias = asyncpg.Connection
 async def on_centre_registered(db: Db, event: TrainingCentreRegistered, meta: EventMeta) -> None:
     await db.execute(
         """INSERT INTO centres (centre_id, country_office, name, city, trades, capacity)
-           VALUES ($1, $2, $3, $4, $5, $6)""",
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING""",
         event.centre_id,
         meta.country_office,
         event.name,
@@ -79,7 +83,7 @@ async def on_cohort_scheduled(db: Db, event: CohortScheduled, meta: EventMeta) -
     await db.execute(
         """INSERT INTO cohorts (cohort_id, country_office, kind, trade, centre_id, region,
                                 commune, start_date, end_date, capacity)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""",
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING""",
         event.cohort_id,
         meta.country_office,
         event.kind.value,
@@ -88,7 +92,7 @@ async def on_cohort_scheduled(db: Db, event: CohortScheduled, meta: EventMeta) -
         event.locality.region,
         event.locality.commune,
         event.start_date,
-        event.start_date + timedelta(days=event.duration_days - 1),
+        course_end(event.start_date, event.duration_days),
         event.capacity,
     )
 
@@ -97,7 +101,7 @@ async def on_cohort_scheduled(db: Db, event: CohortScheduled, meta: EventMeta) -
 async def on_enrolled(db: Db, event: TrainingEnrolled, meta: EventMeta) -> None:
     await db.execute(
         """INSERT INTO trainees (cohort_id, returnee_id, country_office, enrolled_on)
-           VALUES ($1, $2, $3, $4)""",
+           VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING""",
         event.cohort_id,
         event.returnee_id,
         meta.country_office,
@@ -108,19 +112,21 @@ async def on_enrolled(db: Db, event: TrainingEnrolled, meta: EventMeta) -> None:
 @read_models.on(AttendanceRecorded)
 async def on_attendance(db: Db, event: AttendanceRecorded, meta: EventMeta) -> None:
     await db.execute(
-        "INSERT INTO attendance (cohort_id, returnee_id, day, present) VALUES ($1, $2, $3, $4)",
+        """INSERT INTO attendance (cohort_id, returnee_id, day, present) VALUES ($1, $2, $3, $4)
+           ON CONFLICT DO NOTHING""",
         event.cohort_id,
         event.returnee_id,
         event.day,
         event.present,
     )
     await db.execute(
-        """UPDATE trainees SET days_present = days_present + $3::boolean::int,
-                               days_absent = days_absent + (NOT $3)::int
-           WHERE cohort_id = $1 AND returnee_id = $2""",
+        """UPDATE trainees t SET days_present = a.present, days_absent = a.absent
+           FROM (SELECT count(*) FILTER (WHERE present) AS present,
+                        count(*) FILTER (WHERE NOT present) AS absent
+                 FROM attendance WHERE cohort_id = $1 AND returnee_id = $2) a
+           WHERE t.cohort_id = $1 AND t.returnee_id = $2""",
         event.cohort_id,
         event.returnee_id,
-        event.present,
     )
 
 
@@ -139,7 +145,7 @@ async def on_allowance(db: Db, event: AllowanceAccrued, meta: EventMeta) -> None
     await db.execute(
         """INSERT INTO allowances_owed (cohort_id, returnee_id, day, country_office, allowance,
                                         daycare, currency)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)""",
+           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING""",
         event.cohort_id,
         event.returnee_id,
         event.day,
@@ -168,7 +174,7 @@ async def on_assessed(db: Db, event: SkillAssessed, meta: EventMeta) -> None:
     await db.execute(
         """INSERT INTO assessments (event_id, country_office, returnee_id, trade, centre_id,
                                     assessed_on, certified, level, training_recommended)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING""",
         meta.event_id,
         meta.country_office,
         event.returnee_id,
@@ -186,7 +192,7 @@ async def on_certified(db: Db, event: SkillCertified, meta: EventMeta) -> None:
     await db.execute(
         """INSERT INTO certifications (event_id, country_office, returnee_id, trade, level,
                                        route, centre_id, cohort_id, certified_on)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING""",
         meta.event_id,
         meta.country_office,
         event.returnee_id,
@@ -203,7 +209,7 @@ async def on_certified(db: Db, event: SkillCertified, meta: EventMeta) -> None:
 async def on_daily_allowance(db: Db, event: DailyAllowanceSet, meta: EventMeta) -> None:
     await db.execute(
         """INSERT INTO daily_allowances (country_office, effective_from, daily_amount, currency)
-           VALUES ($1, $2, $3, $4)""",
+           VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING""",
         meta.country_office,
         event.effective_from,
         event.daily_amount,

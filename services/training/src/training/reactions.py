@@ -3,8 +3,7 @@
 import asyncpg
 
 from reintegration_contracts.events.intake import CounsellingAttended
-from reintegration_sdk.dispatch import EventHandlers
-from reintegration_sdk.events import EventMeta
+from reintegration_sdk import EventHandlers, EventMeta
 
 reactions = EventHandlers("training", tables=["counselled_returnees"])
 

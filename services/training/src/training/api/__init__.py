@@ -1,4 +1,4 @@
-"""Training's HTTP API: every route is scoped by country office."""
+"""Training's HTTP API: every route under `/offices/{country_office}`."""
 
 from training.api import allowances, assessments, centres, cohorts, returnees
 

@@ -2,53 +2,58 @@
 
 from datetime import date
 
-from fastapi import APIRouter
-from fastapi.responses import Response
+from fastapi import Response
 
-from reintegration_sdk.http import RuntimeDep
+from reintegration_sdk import CSV_ANSWER, Db, OfficePath, Work, office_router
 from training import handlers
-from training.api import export
-from training.api.deps import Format, Manager, Office, Payer, Reader
+from training.api.deps import Format, Manager, Payer, Reader, spreadsheet
 from training.api.models import DailyAllowanceRequest, Recorded
 from training.domain.allowances import SetDailyAllowance
 from training.queries import allowances as views
 
-router = APIRouter(tags=["allowances"])
+router = office_router(tags=["allowances"])
 
 
-@router.post("/{country_office}/daily-allowance", status_code=201)
-async def set_daily_allowance(
-    country_office: Office, body: DailyAllowanceRequest, principal: Manager, runtime: RuntimeDep
-) -> Recorded:
+@router.post("/daily-allowance", status_code=201, dependencies=[Manager])
+async def set_daily_allowance(body: DailyAllowanceRequest, work: Work) -> Recorded:
+    """A new rate, effective after the latest one set (409 `allowance_rate_out_of_order`)."""
     command = SetDailyAllowance(body.daily_amount, body.currency, body.effective_from)
-    async with runtime.transaction() as db:
-        context = runtime.context(principal, country_office)
-        events = await handlers.set_daily_allowance(db, runtime.store, context, command)
-    return Recorded(events=[event.event_name for event in events])
+    return Recorded.of(await handlers.set_daily_allowance(work, command))
 
 
-@router.get("/{country_office}/daily-allowance")
+@router.get("/daily-allowance", dependencies=[Reader])
 async def daily_allowance(
-    country_office: Office, _: Reader, runtime: RuntimeDep, on: date | None = None
+    country_office: OfficePath, db: Db, on: date | None = None
 ) -> views.DailyAllowances:
-    async with runtime.pool.acquire() as db:
-        return await views.daily_allowances(db, country_office, on or date.today())
+    return await views.daily_allowances(db, country_office, on or date.today())
 
 
-@router.get("/{country_office}/allowances/returnees", response_model=list[views.ReturneeAllowance])
+@router.get(
+    "/allowances/returnees",
+    response_model=list[views.ReturneeAllowance],
+    responses=CSV_ANSWER,
+    dependencies=[Payer],
+)
 async def owed_per_returnee(
-    country_office: Office, _: Payer, runtime: RuntimeDep, format: Format = "json"
-) -> Response:
-    async with runtime.pool.acquire() as db:
-        found = await views.by_returnee(db, country_office)
-    return export.rows(found, views.ReturneeAllowance, format, f"allowances-{country_office}")
+    country_office: OfficePath, db: Db, format: Format = "json"
+) -> list[views.ReturneeAllowance] | Response:
+    found = await views.by_returnee(db, country_office)
+    if format == "csv":
+        return spreadsheet(f"allowances-{country_office}", views.ReturneeAllowance, found)
+    return found
 
 
-@router.get("/{country_office}/allowances/cohorts", response_model=list[views.CohortAllowance])
+@router.get(
+    "/allowances/cohorts",
+    response_model=list[views.CohortAllowance],
+    responses=CSV_ANSWER,
+    dependencies=[Payer],
+)
 async def owed_per_cohort(
-    country_office: Office, _: Payer, runtime: RuntimeDep, format: Format = "json"
-) -> Response:
-    async with runtime.pool.acquire() as db:
-        found = await views.by_cohort(db, country_office)
-    name = f"allowances-by-cohort-{country_office}"
-    return export.rows(found, views.CohortAllowance, format, name)
+    country_office: OfficePath, db: Db, format: Format = "json"
+) -> list[views.CohortAllowance] | Response:
+    found = await views.by_cohort(db, country_office)
+    if format == "csv":
+        name = f"allowances-by-cohort-{country_office}"
+        return spreadsheet(name, views.CohortAllowance, found)
+    return found

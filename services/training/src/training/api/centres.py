@@ -4,13 +4,11 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID, uuid4
 
-from fastapi import APIRouter, Query
-from fastapi.responses import Response
+from fastapi import Query, Response
 
-from reintegration_sdk.http import RuntimeDep
+from reintegration_sdk import CSV_ANSWER, Db, OfficePath, Work, office_router
 from training import handlers
-from training.api import export
-from training.api.deps import Format, Office, Officer, Reader
+from training.api.deps import Format, Officer, Reader, spreadsheet
 from training.api.models import (
     CentreRegistration,
     ContractRecord,
@@ -21,67 +19,60 @@ from training.api.models import (
 from training.domain.centres import RecordContract, RecordInspection, RegisterCentre
 from training.queries import centres as views
 
-router = APIRouter(tags=["centres"])
+router = office_router(tags=["centres"])
 On = Annotated[date | None, Query(description="Day to look at; today unless given")]
 
 
-@router.post("/{country_office}/centres", status_code=201)
-async def register_centre(
-    country_office: Office, body: CentreRegistration, principal: Officer, runtime: RuntimeDep
-) -> Created:
+@router.post("/centres", status_code=201, dependencies=[Officer])
+async def register_centre(body: CentreRegistration, work: Work) -> Created:
     centre_id = uuid4()
     command = RegisterCentre(centre_id, body.name, body.city, tuple(body.trades), body.capacity)
-    async with runtime.transaction() as db:
-        context = runtime.context(principal, country_office)
-        await handlers.on_centre(db, runtime.store, context, centre_id, command)
+    await handlers.on_centre(work, centre_id, command)
     return Created(id=centre_id)
 
 
-@router.post("/{country_office}/centres/{centre_id}/inspections", status_code=201)
-async def record_inspection(
-    country_office: Office,
-    centre_id: UUID,
-    body: InspectionReport,
-    principal: Officer,
-    runtime: RuntimeDep,
-) -> Recorded:
+@router.post("/centres/{centre_id}/inspections", status_code=201, dependencies=[Officer])
+async def record_inspection(centre_id: UUID, body: InspectionReport, work: Work) -> Recorded:
     command = RecordInspection(body.inspected_on, body.equipment_adequate, body.trainers_qualified)
-    async with runtime.transaction() as db:
-        context = runtime.context(principal, country_office)
-        events = await handlers.on_centre(db, runtime.store, context, centre_id, command)
-    return Recorded(events=[event.event_name for event in events])
+    events = await handlers.on_centre(work, centre_id, command)
+    return Recorded.of(events)
 
 
-@router.post("/{country_office}/centres/{centre_id}/contracts", status_code=201)
-async def record_contract(
-    country_office: Office,
-    centre_id: UUID,
-    body: ContractRecord,
-    principal: Officer,
-    runtime: RuntimeDep,
-) -> Recorded:
+@router.post("/centres/{centre_id}/contracts", status_code=201, dependencies=[Officer])
+async def record_contract(centre_id: UUID, body: ContractRecord, work: Work) -> Recorded:
     command = RecordContract(body.contract_reference, body.valid_from, body.valid_until)
-    async with runtime.transaction() as db:
-        context = runtime.context(principal, country_office)
-        events = await handlers.on_centre(db, runtime.store, context, centre_id, command)
-    return Recorded(events=[event.event_name for event in events])
+    events = await handlers.on_centre(work, centre_id, command)
+    return Recorded.of(events)
 
 
-@router.get("/{country_office}/centres", response_model=list[views.CentreView])
+@router.get(
+    "/centres",
+    response_model=list[views.CentreView],
+    responses=CSV_ANSWER,
+    dependencies=[Reader],
+)
 async def list_centres(
-    country_office: Office, _: Reader, runtime: RuntimeDep, on: On = None, format: Format = "json"
-) -> Response:
-    async with runtime.pool.acquire() as db:
-        found = await views.centres(db, country_office, on or date.today())
-    return export.rows(found, views.CentreView, format, f"centres-{country_office}")
+    country_office: OfficePath, db: Db, on: On = None, format: Format = "json"
+) -> list[views.CentreView] | Response:
+    """The office's centres and whether each takes trainees on `on`."""
+    found = await views.centres(db, country_office, on or date.today())
+    if format == "csv":
+        return spreadsheet(f"centres-{country_office}", views.CentreView, found)
+    return found
 
 
-@router.get("/{country_office}/centres/utilisation", response_model=list[views.CentreUtilisation])
+@router.get(
+    "/centres/utilisation",
+    response_model=list[views.CentreUtilisation],
+    responses=CSV_ANSWER,
+    dependencies=[Reader],
+)
 async def centre_utilisation(
-    country_office: Office, _: Reader, runtime: RuntimeDep, on: On = None, format: Format = "json"
-) -> Response:
-    async with runtime.pool.acquire() as db:
-        found = await views.utilisation(db, country_office, on or date.today())
-    return export.rows(
-        found, views.CentreUtilisation, format, f"centre-utilisation-{country_office}"
-    )
+    country_office: OfficePath, db: Db, on: On = None, format: Format = "json"
+) -> list[views.CentreUtilisation] | Response:
+    """Trainees of the cohorts running on `on`, against each centre's capacity."""
+    found = await views.utilisation(db, country_office, on or date.today())
+    if format == "csv":
+        name = f"centre-utilisation-{country_office}"
+        return spreadsheet(name, views.CentreUtilisation, found)
+    return found

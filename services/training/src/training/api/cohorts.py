@@ -3,8 +3,7 @@
 from datetime import date
 from uuid import UUID, uuid4
 
-from fastapi import APIRouter
-from fastapi.responses import Response
+from fastapi import Response
 
 from reintegration_contracts.events.training import (
     AllowanceAccrued,
@@ -13,10 +12,9 @@ from reintegration_contracts.events.training import (
     SkillCertified,
     TrainingCompleted,
 )
-from reintegration_sdk.http import RuntimeDep
+from reintegration_sdk import CSV_ANSWER, Db, OfficePath, Work, office_router
 from training import handlers
-from training.api import export
-from training.api.deps import Format, Office, Officer, Reader
+from training.api.deps import Format, Officer, Reader, spreadsheet
 from training.api.models import (
     AttendanceSheet,
     AttendanceSummary,
@@ -28,16 +26,21 @@ from training.api.models import (
     Outcome,
     Recorded,
 )
-from training.domain.cohorts import CompleteTraining, Mark, ScheduleCohort
+from training.domain.cohorts import (
+    CompleteTraining,
+    Enrol,
+    GrantDaycare,
+    Mark,
+    RecordAttendance,
+    ScheduleCohort,
+)
 from training.queries import cohorts as views
 
-router = APIRouter(tags=["cohorts"])
+router = office_router(tags=["cohorts"])
 
 
-@router.post("/{country_office}/cohorts", status_code=201)
-async def schedule_cohort(
-    country_office: Office, body: CohortPlan, principal: Officer, runtime: RuntimeDep
-) -> Created:
+@router.post("/cohorts", status_code=201, dependencies=[Officer])
+async def schedule_cohort(body: CohortPlan, work: Work) -> Created:
     command = ScheduleCohort(
         uuid4(),
         body.kind,
@@ -49,111 +52,79 @@ async def schedule_cohort(
         body.centre_id,
         modules=tuple(body.modules),
     )
-    async with runtime.transaction() as db:
-        context = runtime.context(principal, country_office)
-        await handlers.schedule_cohort(db, runtime.store, context, command)
+    await handlers.schedule_cohort(work, command)
     return Created(id=command.cohort_id)
 
 
-@router.post("/{country_office}/cohorts/{cohort_id}/enrolments", status_code=201)
-async def enrol(
-    country_office: Office,
-    cohort_id: UUID,
-    body: EnrolmentRequest,
-    principal: Officer,
-    runtime: RuntimeDep,
-) -> Recorded:
-    enrolled_on = body.enrolled_on or date.today()
-    async with runtime.transaction() as db:
-        context = runtime.context(principal, country_office)
-        events = await handlers.enrol(
-            db, runtime.store, context, cohort_id, body.returnee_id, enrolled_on
-        )
-    return Recorded(events=[event.event_name for event in events])
+@router.post("/cohorts/{cohort_id}/enrolments", status_code=201, dependencies=[Officer])
+async def enrol(cohort_id: UUID, body: EnrolmentRequest, work: Work) -> Recorded:
+    """Enrol a returnee whom intake reported counselled in this office (409 with the rule
+    otherwise: `returnee_not_counselled`, `cohort_full`, `overlapping_enrolment`, ...)."""
+    command = Enrol(body.returnee_id, body.enrolled_on or date.today())
+    return Recorded.of(await handlers.enrol(work, cohort_id, command))
 
 
-@router.post("/{country_office}/cohorts/{cohort_id}/attendance", status_code=201)
+@router.post("/cohorts/{cohort_id}/attendance", status_code=201, dependencies=[Officer])
 async def record_attendance(
-    country_office: Office,
-    cohort_id: UUID,
-    body: AttendanceSheet,
-    principal: Officer,
-    runtime: RuntimeDep,
+    cohort_id: UUID, body: AttendanceSheet, work: Work
 ) -> AttendanceSummary:
+    """One day's sheet: each attended day accrues the allowance. One bad line records none."""
     marks = tuple(Mark(mark.returnee_id, mark.present) for mark in body.marks)
-    async with runtime.transaction() as db:
-        context = runtime.context(principal, country_office)
-        events = await handlers.record_attendance(
-            db, runtime.store, context, cohort_id, body.day, marks
-        )
+    command = RecordAttendance(body.day, marks, today=date.today())
+    events = await handlers.record_attendance(work, cohort_id, command)
     return AttendanceSummary(
         recorded=sum(isinstance(event, AttendanceRecorded) for event in events),
         allowances_accrued=sum(isinstance(event, AllowanceAccrued) for event in events),
     )
 
 
-@router.post("/{country_office}/cohorts/{cohort_id}/daycare", status_code=201)
-async def grant_daycare(
-    country_office: Office,
-    cohort_id: UUID,
-    body: DaycareRequest,
-    principal: Officer,
-    runtime: RuntimeDep,
-) -> Recorded:
-    granted_on = body.granted_on or date.today()
-    async with runtime.transaction() as db:
-        context = runtime.context(principal, country_office)
-        events = await handlers.grant_daycare(
-            db, runtime.store, context, cohort_id, body.returnee_id, body.daily_amount, granted_on
-        )
-    return Recorded(events=[event.event_name for event in events])
+@router.post("/cohorts/{cohort_id}/daycare", status_code=201, dependencies=[Officer])
+async def grant_daycare(cohort_id: UUID, body: DaycareRequest, work: Work) -> Recorded:
+    command = GrantDaycare(body.returnee_id, body.daily_amount, body.granted_on or date.today())
+    return Recorded.of(await handlers.grant_daycare(work, cohort_id, command))
 
 
-@router.post("/{country_office}/cohorts/{cohort_id}/completions", status_code=201)
-async def complete(
-    country_office: Office,
-    cohort_id: UUID,
-    body: CompletionRequest,
-    principal: Officer,
-    runtime: RuntimeDep,
-) -> Outcome:
+@router.post("/cohorts/{cohort_id}/completions", status_code=201, dependencies=[Officer])
+async def complete(cohort_id: UUID, body: CompletionRequest, work: Work) -> Outcome:
+    """The course's end for one trainee: the exam (vocational) or attendance decides."""
     command = CompleteTraining(body.returnee_id, body.completed_on, body.exam_score, body.level)
-    async with runtime.transaction() as db:
-        context = runtime.context(principal, country_office)
-        events = await handlers.complete(db, runtime.store, context, cohort_id, command)
+    events = await handlers.complete(work, cohort_id, command)
     return Outcome(
         passed=any(isinstance(e, TrainingCompleted) and e.passed for e in events),
         certified=any(isinstance(e, SkillCertified) for e in events),
     )
 
 
-@router.get("/{country_office}/cohorts", response_model=list[views.CohortSummary])
+@router.get(
+    "/cohorts",
+    response_model=list[views.CohortSummary],
+    responses=CSV_ANSWER,
+    dependencies=[Reader],
+)
 async def list_cohorts(
-    country_office: Office,
-    _: Reader,
-    runtime: RuntimeDep,
-    kind: CourseKind | None = None,
-    format: Format = "json",
-) -> Response:
-    async with runtime.pool.acquire() as db:
-        found = await views.cohorts(db, country_office, kind)
-    return export.rows(found, views.CohortSummary, format, f"cohorts-{country_office}")
+    country_office: OfficePath, db: Db, kind: CourseKind | None = None, format: Format = "json"
+) -> list[views.CohortSummary] | Response:
+    found = await views.cohorts(db, country_office, kind)
+    if format == "csv":
+        return spreadsheet(f"cohorts-{country_office}", views.CohortSummary, found)
+    return found
 
 
-@router.get("/{country_office}/cohorts/{cohort_id}")
-async def cohort(
-    country_office: Office, cohort_id: UUID, _: Reader, runtime: RuntimeDep
-) -> views.CohortDetail:
-    async with runtime.pool.acquire() as db:
-        return await views.cohort(db, country_office, cohort_id)
+@router.get("/cohorts/{cohort_id}", dependencies=[Reader])
+async def cohort(country_office: OfficePath, cohort_id: UUID, db: Db) -> views.CohortDetail:
+    return await views.cohort(db, country_office, cohort_id)
 
 
 @router.get(
-    "/{country_office}/cohorts/{cohort_id}/trainees", response_model=list[views.TraineeView]
+    "/cohorts/{cohort_id}/trainees",
+    response_model=list[views.TraineeView],
+    responses=CSV_ANSWER,
+    dependencies=[Reader],
 )
 async def cohort_trainees(
-    country_office: Office, cohort_id: UUID, _: Reader, runtime: RuntimeDep, format: Format = "json"
-) -> Response:
-    async with runtime.pool.acquire() as db:
-        found = await views.cohort(db, country_office, cohort_id)
-    return export.rows(found.trainees, views.TraineeView, format, f"cohort-{cohort_id}")
+    country_office: OfficePath, cohort_id: UUID, db: Db, format: Format = "json"
+) -> list[views.TraineeView] | Response:
+    found = (await views.cohort(db, country_office, cohort_id)).trainees
+    if format == "csv":
+        return spreadsheet(f"cohort-{cohort_id}", views.TraineeView, found)
+    return found

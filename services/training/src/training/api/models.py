@@ -1,10 +1,12 @@
 """Request bodies and command results of the training API."""
 
+from collections.abc import Sequence
 from datetime import date
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from reintegration_contracts import EventPayload
 from reintegration_contracts.events.training import CourseKind, SkillLevel
 from reintegration_contracts.types import Amount, Locality, ReturneeId, Slug, Trade
 
@@ -96,6 +98,10 @@ class Created(BaseModel):
 
 class Recorded(BaseModel):
     events: list[str] = Field(description="Names of the events recorded, in order")
+
+    @classmethod
+    def of(cls, events: Sequence[EventPayload]) -> "Recorded":
+        return cls(events=[event.event_name for event in events])
 
 
 class AttendanceSummary(BaseModel):

@@ -2,18 +2,17 @@
 
 from uuid import UUID
 
-from fastapi import APIRouter
-
-from reintegration_sdk.http import RuntimeDep
-from training.api.deps import Office, Reader
+from reintegration_sdk import Db, OfficePath, office_router
+from training.api.deps import Reader
 from training.queries import returnees as views
 
-router = APIRouter(tags=["returnees"])
+router = office_router(tags=["returnees"])
 
 
-@router.get("/{country_office}/returnees/{returnee_id}")
+@router.get("/returnees/{returnee_id}", dependencies=[Reader])
 async def returnee_training(
-    country_office: Office, returnee_id: UUID, _: Reader, runtime: RuntimeDep
+    country_office: OfficePath, returnee_id: UUID, db: Db
 ) -> views.ReturneeTraining:
-    async with runtime.pool.acquire() as db:
-        return await views.returnee(db, country_office, returnee_id)
+    """Counselling seen, courses, assessments and certificates. A returnee this office does
+    not know answers an empty record, the same whether or not another office knows them."""
+    return await views.returnee(db, country_office, returnee_id)

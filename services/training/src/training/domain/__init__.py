@@ -1,5 +1,6 @@
-"""Training's rules of the field: pure decide/evolve per stream, no I/O.
+"""Training's rules of the field: pure, no I/O.
 
-Each module holds one stream's state, commands and rules: centres, cohorts, skills
-assessments and the office's daily allowance.
+Each module holds one kind of stream: its id, state, commands, rules and its `decider`
+(centres, cohorts, skills assessments, the office's daily allowance). Handlers run commands
+through `UnitOfWork.execute(<module>.decider, <stream>, command)`.
 """

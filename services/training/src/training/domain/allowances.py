@@ -1,4 +1,7 @@
-"""The office's daily allowance: what each attended day earns a trainee."""
+"""The office's daily allowance: what each attended day earns a trainee.
+
+One stream per office holds the rates it set, each effective from a date.
+"""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -6,7 +9,11 @@ from datetime import date
 
 from reintegration_contracts import EventPayload
 from reintegration_contracts.events.training import DailyAllowanceSet
-from reintegration_sdk.errors import RuleViolation
+from reintegration_sdk import Decider, RuleViolation
+
+
+def allowance_stream(office: str) -> str:
+    return f"daily-allowance-{office}"
 
 
 @dataclass(frozen=True)
@@ -31,13 +38,28 @@ def rate_on(office: str, rates: Sequence[DailyRate], day: date) -> DailyRate | N
 
 
 @dataclass(frozen=True)
+class OfficeRates:
+    """The rates an office has set, with its built-in default behind them: a fact that
+    attendance and day-care commands carry, gathered from the office's allowance stream."""
+
+    office: str
+    history: tuple[DailyRate, ...] = ()
+
+    def on(self, day: date) -> DailyRate | None:
+        return rate_on(self.office, self.history, day)
+
+
+@dataclass(frozen=True)
 class SetDailyAllowance:
     daily_amount: int
     currency: str
     effective_from: date
 
 
-def decide(rates: Sequence[DailyRate], command: SetDailyAllowance) -> list[EventPayload]:
+Rates = tuple[DailyRate, ...]
+
+
+def decide(rates: Rates, command: SetDailyAllowance) -> list[EventPayload]:
     # Allowances already accrued keep the rate they were accrued at; a new rate only looks
     # forward from the newest one, so the history of rates stays readable in order.
     latest = max((rate.effective_from for rate in rates), default=None)
@@ -55,7 +77,11 @@ def decide(rates: Sequence[DailyRate], command: SetDailyAllowance) -> list[Event
     ]
 
 
-def evolve(rates: tuple[DailyRate, ...], event: EventPayload) -> tuple[DailyRate, ...]:
+def evolve(rates: Rates, event: EventPayload) -> Rates:
     if isinstance(event, DailyAllowanceSet):
         return (*rates, DailyRate(event.daily_amount, event.currency, event.effective_from))
     return rates
+
+
+no_rates: Rates = ()
+decider = Decider(initial=no_rates, evolve=evolve, decide=decide)

@@ -1,8 +1,8 @@
 """Skills assessment: a claimed trade is tested before any kit, by certified experts at a
 contracted, inspected centre that offers the trade. People given equipment for a trade they
-could not practise is what this rule prevents."""
+could not practise is what this rule prevents. One stream per returnee and office."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from uuid import UUID
 
@@ -13,8 +13,21 @@ from reintegration_contracts.events.training import (
     SkillCertified,
     SkillLevel,
 )
-from reintegration_sdk.errors import InvalidField, RuleViolation
+from reintegration_sdk import Decider, InvalidFields, RuleViolation
 from training.domain.centres import Centre
+
+
+def skills_stream(office: str, returnee_id: UUID) -> str:
+    # The office is part of the name: a returnee id another office assessed must not tell
+    # this office that the person exists there (its stream would answer 404 here).
+    return f"skills-{office}-{returnee_id}"
+
+
+@dataclass(frozen=True)
+class Skills:
+    """The trades this stream certified by assessment."""
+
+    certified: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -22,17 +35,27 @@ class AssessSkill:
     returnee_id: UUID
     trade: str
     centre_id: UUID
-    centre: Centre
     assessed_on: date
     certified: bool
     level: SkillLevel | None
-    already_certified: frozenset[str]
+    # Gathered by the handler: the centre as this office knows it (unregistered if it is
+    # not one of the office's) and every trade the returnee holds a certificate in here,
+    # by assessment or by a course.
+    centre: Centre = field(default_factory=Centre)
+    already_certified: frozenset[str] = frozenset()
 
 
-def decide(command: AssessSkill) -> list[EventPayload]:
+def decide(skills: Skills, command: AssessSkill) -> list[EventPayload]:
     centre = command.centre
+    problems = []
     if not centre.registered:
-        raise InvalidField("centre_id", "no training centre of this office has this id")
+        problems.append(("centre_id", "no training centre of this office has this id"))
+    if command.certified and command.level is None:
+        problems.append(("level", "a certified skill has a level"))
+    if not command.certified and command.level is not None:
+        problems.append(("level", "only a certified skill has a level"))
+    if problems:
+        raise InvalidFields(problems)
     if command.trade not in centre.trades:
         raise RuleViolation(
             "centre_does_not_offer_trade",
@@ -41,14 +64,10 @@ def decide(command: AssessSkill) -> list[EventPayload]:
     refusal = centre.refusal(command.assessed_on, command.assessed_on)
     if refusal is not None:
         raise refusal
-    if command.trade in command.already_certified:
+    if command.trade in skills.certified | command.already_certified:
         raise RuleViolation(
             "already_certified", f"The returnee is already certified in {command.trade}."
         )
-    if command.certified and command.level is None:
-        raise InvalidField("level", "a certified skill has a level")
-    if not command.certified and command.level is not None:
-        raise InvalidField("level", "only a certified skill has a level")
     assessed = SkillAssessed(
         returnee_id=command.returnee_id,
         trade=command.trade,
@@ -72,3 +91,12 @@ def decide(command: AssessSkill) -> list[EventPayload]:
             certified_on=command.assessed_on,
         ),
     ]
+
+
+def evolve(skills: Skills, event: EventPayload) -> Skills:
+    if isinstance(event, SkillCertified):
+        return replace(skills, certified=skills.certified | {event.trade})
+    return skills
+
+
+decider = Decider(initial=Skills(), evolve=evolve, decide=decide)

@@ -1,5 +1,5 @@
 """Training centres: registered, inspected, contracted. Only contracted, inspected centres take
-trainees or assess skills."""
+trainees or assess skills. One stream per centre."""
 
 from dataclasses import dataclass, replace
 from datetime import date
@@ -11,7 +11,11 @@ from reintegration_contracts.events.training import (
     TrainingCentreInspected,
     TrainingCentreRegistered,
 )
-from reintegration_sdk.errors import InvalidField, NotFound, RuleViolation
+from reintegration_sdk import Decider, InvalidField, NotFound, RuleViolation
+
+
+def centre_stream(centre_id: UUID) -> str:
+    return f"training-centre-{centre_id}"
 
 
 @dataclass(frozen=True)
@@ -122,3 +126,6 @@ def evolve(centre: Centre, event: EventPayload) -> Centre:
     if isinstance(event, TrainingCentreContracted):
         return replace(centre, contract_from=event.valid_from, contract_until=event.valid_until)
     return centre
+
+
+decider = Decider(initial=Centre(), evolve=evolve, decide=decide)

@@ -1,4 +1,5 @@
-"""Cohorts: scheduling, enrolment, daily attendance and allowances, completion."""
+"""Cohorts: scheduling, enrolment, daily attendance and allowances, completion. One stream per
+cohort."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -20,8 +21,8 @@ from reintegration_contracts.events.training import (
     TrainingEnrolled,
 )
 from reintegration_contracts.types import Locality
-from reintegration_sdk.errors import InvalidField, NotFound, RuleViolation
-from training.domain.allowances import DailyRate
+from reintegration_sdk import Decider, InvalidFields, NotFound, RuleViolation
+from training.domain.allowances import DailyRate, OfficeRates
 from training.domain.centres import Centre
 
 # Entrepreneurship training: five days of basic accounting, management and business planning.
@@ -33,6 +34,21 @@ PASS_MARK = 50
 MINIMUM_ATTENDANCE = 0.8
 
 Period = tuple[date, date]
+
+
+def cohort_stream(cohort_id: UUID) -> str:
+    return f"cohort-{cohort_id}"
+
+
+def course_end(start_date: date, duration_days: int) -> date:
+    """The last day of a course: its first day counts as one."""
+    return start_date + timedelta(days=duration_days - 1)
+
+
+def runs_on(period: Period, day: date) -> bool:
+    """A course runs from its first to its last day, both included."""
+    start, end = period
+    return start <= day <= end
 
 
 @dataclass(frozen=True)
@@ -61,7 +77,7 @@ class Cohort:
 
     @property
     def end_date(self) -> date:
-        return self.start_date + timedelta(days=self.duration_days - 1)
+        return course_end(self.start_date, self.duration_days)
 
     @property
     def period(self) -> Period:
@@ -86,7 +102,10 @@ class ScheduleCohort:
 class Enrol:
     returnee_id: UUID
     enrolled_on: date
-    counselled: bool
+    # Gathered by the handler: whether intake reported counselling in this office, the
+    # periods of the returnee's other cohorts, the cohort's centre as it stands now and the
+    # trades the returnee is certified in.
+    counselled: bool = False
     other_periods: tuple[Period, ...] = ()
     centre: Centre | None = None
     certified_trades: frozenset[str] = frozenset()
@@ -103,7 +122,8 @@ class RecordAttendance:
     day: date
     marks: tuple[Mark, ...]
     today: date
-    rate: DailyRate | None
+    # Gathered by the handler from the office's allowance stream; none means none set.
+    rates: OfficeRates | None = None
 
 
 @dataclass(frozen=True)
@@ -111,7 +131,7 @@ class GrantDaycare:
     returnee_id: UUID
     daily_amount: int
     granted_on: date
-    rate: DailyRate | None
+    rates: OfficeRates | None = None
 
 
 @dataclass(frozen=True)
@@ -144,14 +164,19 @@ def _schedule(cohort: Cohort, command: ScheduleCohort) -> list[EventPayload]:
         raise RuleViolation("cohort_already_scheduled", "This cohort is already scheduled.")
     vocational = command.kind is CourseKind.VOCATIONAL
     duration = command.duration_days or (None if vocational else ENTREPRENEURSHIP_DAYS)
+    problems = []
     if duration is None:
-        raise InvalidField("duration_days", "is required for a vocational course")
+        problems.append(("duration_days", "is required for a vocational course"))
     if vocational and command.trade is None:
-        raise InvalidField("trade", "is required for a vocational course")
+        problems.append(("trade", "is required for a vocational course"))
     if vocational and command.centre_id is None:
-        raise InvalidField("centre_id", "is required for a vocational course")
+        problems.append(("centre_id", "is required for a vocational course"))
     if not vocational and command.trade is not None:
-        raise InvalidField("trade", "entrepreneurship training is not about one trade")
+        problems.append(("trade", "entrepreneurship training is not about one trade"))
+    if command.centre_id is not None and not command.centre.registered:
+        problems.append(("centre_id", "no training centre of this office has this id"))
+    if problems or duration is None:
+        raise InvalidFields(problems)
     if command.centre_id is not None:
         _check_centre(command.centre, command.trade, command.capacity, command.start_date, duration)
     modules = command.modules or (() if vocational else ENTREPRENEURSHIP_MODULES)
@@ -173,13 +198,11 @@ def _schedule(cohort: Cohort, command: ScheduleCohort) -> list[EventPayload]:
 def _check_centre(
     centre: Centre, trade: str | None, capacity: int, start: date, duration: int
 ) -> None:
-    if not centre.registered:
-        raise InvalidField("centre_id", "no training centre of this office has this id")
     if trade is not None and trade not in centre.trades:
         raise RuleViolation(
             "centre_does_not_offer_trade", f"The centre does not teach or assess {trade}."
         )
-    refusal = centre.refusal(start, start + timedelta(days=duration - 1))
+    refusal = centre.refusal(start, course_end(start, duration))
     if refusal is not None:
         raise refusal
     if capacity > centre.capacity:
@@ -231,16 +254,19 @@ def _enrol(cohort: Cohort, command: Enrol) -> list[EventPayload]:
 
 
 def _record_attendance(cohort: Cohort, command: RecordAttendance) -> list[EventPayload]:
+    problems = []
     if command.day > command.today:
-        raise InvalidField("day", "attendance is recorded for a day that has happened")
-    if not cohort.start_date <= command.day <= cohort.end_date:
+        problems.append(("day", "attendance is recorded for a day that has happened"))
+    listed = [mark.returnee_id for mark in command.marks]
+    if len(set(listed)) != len(listed):
+        problems.append(("marks", "a returnee is listed twice"))
+    if problems:
+        raise InvalidFields(problems)
+    if not runs_on(cohort.period, command.day):
         raise RuleViolation(
             "day_outside_cohort",
             f"The cohort runs from {cohort.start_date} to {cohort.end_date}.",
         )
-    listed = [mark.returnee_id for mark in command.marks]
-    if len(set(listed)) != len(listed):
-        raise InvalidField("marks", "a returnee is listed twice")
     events: list[EventPayload] = []
     for mark in command.marks:
         trainee = _trainee(cohort, mark.returnee_id)
@@ -266,7 +292,7 @@ def _allowance(
     cohort: Cohort, returnee_id: UUID, trainee: Trainee, command: RecordAttendance
 ) -> AllowanceAccrued:
     # Each attended day earns the allowance in force that day, plus any day-care cover.
-    rate = _in_force(command.rate, command.day)
+    rate = _in_force(command.rates, command.day)
     return AllowanceAccrued(
         cohort_id=_id(cohort),
         returnee_id=returnee_id,
@@ -277,7 +303,8 @@ def _allowance(
     )
 
 
-def _in_force(rate: DailyRate | None, day: date) -> DailyRate:
+def _in_force(rates: OfficeRates | None, day: date) -> DailyRate:
+    rate = rates.on(day) if rates is not None else None
     if rate is None:
         raise RuleViolation(
             "daily_allowance_not_set",
@@ -296,7 +323,7 @@ def _grant_daycare(cohort: Cohort, command: GrantDaycare) -> list[EventPayload]:
             returnee_id=command.returnee_id,
             daily_amount=command.daily_amount,
             # Day-care is paid with the allowance, so in the same currency.
-            currency=_in_force(command.rate, command.granted_on).currency,
+            currency=_in_force(command.rates, command.granted_on).currency,
             granted_on=command.granted_on,
         )
     ]
@@ -307,10 +334,13 @@ def _complete(cohort: Cohort, command: CompleteTraining) -> list[EventPayload]:
     if command.completed_on < cohort.end_date:
         raise RuleViolation("course_not_finished", f"The course runs until {cohort.end_date}.")
     vocational = cohort.kind is CourseKind.VOCATIONAL
+    problems = []
     if vocational and command.exam_score is None:
-        raise InvalidField("exam_score", "the post-training exam decides a vocational course")
+        problems.append(("exam_score", "the post-training exam decides a vocational course"))
     if not vocational and command.level is not None:
-        raise InvalidField("level", "entrepreneurship training certifies no trade level")
+        problems.append(("level", "entrepreneurship training certifies no trade level"))
+    if problems:
+        raise InvalidFields(problems)
     days = len(trainee.days_present)
     if vocational:
         passed = (command.exam_score or 0) >= PASS_MARK
@@ -390,3 +420,6 @@ def evolve(cohort: Cohort, event: EventPayload) -> Cohort:
 
 def _with(cohort: Cohort, returnee_id: UUID, trainee: Trainee) -> Cohort:
     return replace(cohort, trainees={**cohort.trainees, returnee_id: trainee})
+
+
+decider = Decider(initial=Cohort(), evolve=evolve, decide=decide)

@@ -7,8 +7,7 @@ import asyncpg
 from pydantic import BaseModel
 
 from reintegration_contracts.events.training import CourseKind
-from training import lookups
-from training.domain.allowances import rate_on
+from training.domain.allowances import DailyRate, rate_on
 
 
 class ReturneeAllowance(BaseModel):
@@ -71,7 +70,12 @@ async def by_cohort(db: asyncpg.Connection, office: str) -> list[CohortAllowance
 
 
 async def daily_allowances(db: asyncpg.Connection, office: str, on: date) -> DailyAllowances:
-    rates = await lookups.daily_rates(db, office)
+    rows = await db.fetch(
+        """SELECT daily_amount, currency, effective_from FROM daily_allowances
+           WHERE country_office = $1 ORDER BY effective_from""",
+        office,
+    )
+    rates = [DailyRate(r["daily_amount"], r["currency"], r["effective_from"]) for r in rows]
     rate = rate_on(office, rates, on)
     return DailyAllowances(
         in_force=_view(rate.daily_amount, rate.currency, rate.effective_from) if rate else None,

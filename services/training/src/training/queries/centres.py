@@ -7,6 +7,7 @@ import asyncpg
 from pydantic import BaseModel
 
 from training.domain.centres import Centre
+from training.domain.cohorts import runs_on
 
 
 class CentreView(BaseModel):
@@ -62,24 +63,29 @@ async def centres(db: asyncpg.Connection, office: str, on: date) -> list[CentreV
 
 async def utilisation(db: asyncpg.Connection, office: str, on: date) -> list[CentreUtilisation]:
     """Trainees in cohorts running on `on`, against each centre's capacity."""
-    rows = await db.fetch(
-        """WITH running AS (
-               SELECT co.centre_id, co.cohort_id, co.capacity,
-                      (SELECT count(*) FROM trainees t WHERE t.cohort_id = co.cohort_id)
-                          AS trainees
-               FROM cohorts co
-               WHERE co.country_office = $1 AND $2 BETWEEN co.start_date AND co.end_date)
-           SELECT ce.centre_id, ce.name, ce.city, ce.capacity,
-                  count(r.cohort_id) AS cohorts_running,
-                  coalesce(sum(r.capacity), 0)::int AS seats_offered,
-                  coalesce(sum(r.trainees), 0)::int AS trainees
-           FROM centres ce LEFT JOIN running r USING (centre_id)
-           WHERE ce.country_office = $1
-           GROUP BY ce.centre_id ORDER BY ce.city, ce.name""",
+    centres = await db.fetch(
+        """SELECT centre_id, name, city, capacity FROM centres
+           WHERE country_office = $1 ORDER BY city, name""",
         office,
-        on,
     )
-    return [
-        CentreUtilisation(**dict(row), utilisation=round(row["trainees"] / row["capacity"], 3))
-        for row in rows
-    ]
+    cohorts = await db.fetch(
+        """SELECT co.centre_id, co.start_date, co.end_date, co.capacity,
+                  (SELECT count(*) FROM trainees t WHERE t.cohort_id = co.cohort_id) AS trainees
+           FROM cohorts co WHERE co.country_office = $1 AND co.centre_id IS NOT NULL""",
+        office,
+    )
+    running = [c for c in cohorts if runs_on((c["start_date"], c["end_date"]), on)]
+    views = []
+    for centre in centres:
+        here = [c for c in running if c["centre_id"] == centre["centre_id"]]
+        trainees = sum(c["trainees"] for c in here)
+        views.append(
+            CentreUtilisation(
+                **dict(centre),
+                cohorts_running=len(here),
+                seats_offered=sum(c["capacity"] for c in here),
+                trainees=trainees,
+                utilisation=round(trainees / centre["capacity"], 3),
+            )
+        )
+    return views

@@ -7,7 +7,7 @@ import asyncpg
 from pydantic import BaseModel
 
 from reintegration_contracts.events.training import CourseKind
-from reintegration_sdk.errors import NotFound
+from reintegration_sdk import NotFound
 
 
 class CohortSummary(BaseModel):

@@ -1,8 +1,8 @@
-"""The selection committee's rules: business plans, budget review gate, sessions, decisions.
+"""Business plans: submitted by the trained, reviewed by procurement, decided by the committee.
 
-Pure functions only. A handler gathers what other streams know (trained beneficiaries, the
-session a decision names) into the command, then `decide` returns the events or raises the
-rule that refuses it; `evolve` folds one event into a plan.
+One stream per plan. A handler gathers what other streams know (who passed the entrepreneurship
+training, the plans the beneficiaries are already in, the session a decision names) into the
+command; `decide` returns the events or raises the rule that refuses it.
 """
 
 from collections.abc import Iterable, Sequence
@@ -11,13 +11,12 @@ from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
+from committee.domain.committee_sessions import ensure_quorate
+from committee.domain.localities import locality_name, same_locality
 from reintegration_contracts.events.committee import (
     BudgetLine,
-    CommitteeMember,
     CommitteeSessionHeld,
-    ConveningThresholdSet,
     InKindContribution,
-    MemberRole,
     PlanAmended,
     PlanApproved,
     PlanBudgetReviewNoted,
@@ -28,16 +27,14 @@ from reintegration_contracts.events.committee import (
 )
 from reintegration_contracts.events.procurement import BudgetReviewed
 from reintegration_contracts.events.training import CourseKind, TrainingCompleted
-from reintegration_contracts.registry import EventPayload
 from reintegration_contracts.types import Locality
-from reintegration_sdk.errors import InvalidField, NotFound, RuleViolation
-
-# Committees meet locally once four or five plans are ready; an office may change it.
-DEFAULT_CONVENING_THRESHOLD = 4
-MIN_SESSION_MEMBERS = 3
-REQUIRED_SEATS = (MemberRole.LOCAL_AUTHORITY, MemberRole.TECHNICAL_EXPERT)
+from reintegration_sdk import Decider, InvalidField, InvalidFields, NotFound, RuleViolation
 
 PlanEvent = PlanSubmitted | PlanBudgetReviewNoted | PlanAmended | PlanApproved | PlanRejected
+
+
+def plan_stream(plan_id: UUID) -> str:
+    return f"plan-{plan_id}"
 
 
 class PlanStatus(StrEnum):
@@ -65,7 +62,7 @@ class Plan:
         return PlanStatus.REVIEWED if self.review else PlanStatus.SUBMITTED
 
 
-def evolve(plan: Plan | None, event: EventPayload) -> Plan | None:
+def evolve(plan: Plan | None, event: PlanEvent) -> Plan | None:
     if isinstance(event, PlanSubmitted):
         return Plan(submitted=event)
     if plan is None:
@@ -74,16 +71,26 @@ def evolve(plan: Plan | None, event: EventPayload) -> Plan | None:
         return replace(plan, review=event)
     if isinstance(event, PlanAmended):
         return replace(plan, amendment=event)
-    if isinstance(event, PlanApproved | PlanRejected):
-        return replace(plan, decision=event)
-    return plan
+    return replace(plan, decision=event)
 
 
-def fold(events: Iterable[EventPayload]) -> Plan | None:
-    plan: Plan | None = None
-    for event in events:
-        plan = evolve(plan, event)
-    return plan
+def holds_a_place(plan: Plan, returnee_id: UUID) -> bool:
+    """A returnee takes part in one pending or approved plan at a time; a rejection frees them."""
+    return returnee_id in plan.submitted.beneficiary_ids and plan.status is not PlanStatus.REJECTED
+
+
+def completes_entrepreneurship(event: TrainingCompleted) -> bool:
+    """Only a passed entrepreneurship course lets a returnee sign a business plan."""
+    return event.kind == CourseKind.ENTREPRENEURSHIP and event.passed
+
+
+def budget_total(lines: Iterable[BudgetLine]) -> int:
+    return sum(line.quantity * line.unit_cost for line in lines)
+
+
+def approval_rate(approved: int, decided: int) -> float | None:
+    """Of the plans the committee decided, the share it approved (amended ones included)."""
+    return round(approved / decided, 4) if decided else None
 
 
 # Commands ---------------------------------------------------------------------------------
@@ -104,9 +111,10 @@ class SubmitPlan:
     currency: str
     submitted_on: date
     today: date
-    # Facts from other streams, gathered by the handler:
+    # Facts from other streams, gathered by the handler: who passed the entrepreneurship
+    # training, and every plan of this office that names one of the beneficiaries.
     trained: frozenset[UUID] = field(default_factory=frozenset)
-    in_other_plans: frozenset[UUID] = field(default_factory=frozenset)
+    their_plans: tuple[Plan, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,12 +128,14 @@ class NoteBudgetReview:
 
 @dataclass(frozen=True)
 class ApprovePlan:
+    plan_id: UUID
     session_id: UUID
     session: CommitteeSessionHeld | None = None
 
 
 @dataclass(frozen=True)
 class RejectPlan:
+    plan_id: UUID
     session_id: UUID
     reasons: tuple[str, ...]
     session: CommitteeSessionHeld | None = None
@@ -133,6 +143,7 @@ class RejectPlan:
 
 @dataclass(frozen=True)
 class AmendPlan:
+    plan_id: UUID
     session_id: UUID
     budget_lines: tuple[BudgetLine, ...] | None
     conditions: tuple[str, ...]
@@ -141,21 +152,6 @@ class AmendPlan:
 
 Decision = ApprovePlan | RejectPlan | AmendPlan
 PlanCommand = SubmitPlan | NoteBudgetReview | Decision
-
-
-@dataclass(frozen=True)
-class HoldSession:
-    session_id: UUID
-    locality: Locality
-    held_on: date
-    members: tuple[CommitteeMember, ...]
-    today: date
-
-
-@dataclass(frozen=True)
-class SetConveningThreshold:
-    threshold: int
-    today: date
 
 
 # Decisions --------------------------------------------------------------------------------
@@ -168,33 +164,24 @@ def decide(plan: Plan | None, command: PlanCommand) -> list[PlanEvent]:
         case NoteBudgetReview():
             return _note_review(plan, command.review)
         case ApprovePlan():
-            decided = _decidable(plan, command.session)
-            return [_approval(decided, command.session, _reviewed_budget(decided), (), False)]
+            decided = _decidable(plan, command)
+            return [_approval(decided, _reviewed_budget(decided), (), False)]
         case RejectPlan():
-            return [_rejection(_decidable(plan, command.session), command)]
+            return [_rejection(_decidable(plan, command), command)]
         case AmendPlan():
-            return _amend(_decidable(plan, command.session), command)
+            return _amend(_decidable(plan, command), command)
+
+
+plans = Decider[Plan | None, PlanCommand, PlanEvent](initial=None, evolve=evolve, decide=decide)
 
 
 def _submit(plan: Plan | None, command: SubmitPlan) -> PlanSubmitted:
     if plan is not None:
         raise RuleViolation("plan_already_submitted", "This business plan was already submitted.")
+    problems = _submission_problems(command)
+    if problems:
+        raise InvalidFields(problems)
     beneficiaries = command.beneficiary_ids
-    if len(set(beneficiaries)) != len(beneficiaries):
-        raise InvalidField("beneficiary_ids", "a returnee is listed more than once")
-    if command.kind == PlanKind.INDIVIDUAL and len(beneficiaries) != 1:
-        raise InvalidField("beneficiary_ids", "an individual plan has exactly one beneficiary")
-    if command.kind == PlanKind.COLLECTIVE and len(beneficiaries) < 2:
-        raise InvalidField("beneficiary_ids", "a collective plan has at least two beneficiaries")
-    items = [line.item.casefold() for line in command.budget_lines]
-    if len(set(items)) != len(items):
-        raise InvalidField("budget_lines", "each item appears on one line only")
-    if not any(part.value > 0 for part in command.in_kind_contribution):
-        raise InvalidField(
-            "in_kind_contribution", "a plan includes the beneficiaries' own contribution"
-        )
-    if command.submitted_on > command.today:
-        raise InvalidField("submitted_on", "is in the future")
     untrained = [b for b in beneficiaries if b not in command.trained]
     if untrained:
         raise RuleViolation(
@@ -203,7 +190,7 @@ def _submit(plan: Plan | None, command: SubmitPlan) -> PlanSubmitted:
             f"submitted; {len(untrained)} of them have not.",
             returnee_ids=untrained,
         )
-    committed = [b for b in beneficiaries if b in command.in_other_plans]
+    committed = [b for b in beneficiaries if any(holds_a_place(p, b) for p in command.their_plans)]
     if committed:
         raise RuleViolation(
             "beneficiary_in_another_plan",
@@ -224,6 +211,28 @@ def _submit(plan: Plan | None, command: SubmitPlan) -> PlanSubmitted:
         currency=command.currency,
         submitted_on=command.submitted_on,
     )
+
+
+def _submission_problems(command: SubmitPlan) -> list[tuple[str, str]]:
+    """Every field of the submission that contradicts another, or the field's rules."""
+    problems = []
+    beneficiaries = command.beneficiary_ids
+    if len(set(beneficiaries)) != len(beneficiaries):
+        problems.append(("beneficiary_ids", "a returnee is listed more than once"))
+    if command.kind == PlanKind.INDIVIDUAL and len(beneficiaries) != 1:
+        problems.append(("beneficiary_ids", "an individual plan has exactly one beneficiary"))
+    if command.kind == PlanKind.COLLECTIVE and len(beneficiaries) < 2:
+        problems.append(("beneficiary_ids", "a collective plan has at least two beneficiaries"))
+    items = [line.item.casefold() for line in command.budget_lines]
+    if len(set(items)) != len(items):
+        problems.append(("budget_lines", "each item appears on one line only"))
+    if not any(part.value > 0 for part in command.in_kind_contribution):
+        problems.append(
+            ("in_kind_contribution", "a plan includes the beneficiaries' own contribution")
+        )
+    if command.submitted_on > command.today:
+        problems.append(("submitted_on", "is in the future"))
+    return problems
 
 
 def _note_review(plan: Plan | None, review: BudgetReviewed) -> list[PlanEvent]:
@@ -268,11 +277,13 @@ def _note_review(plan: Plan | None, review: BudgetReviewed) -> list[PlanEvent]:
 class _Decidable:
     plan: Plan
     review: PlanBudgetReviewNoted
+    session: CommitteeSessionHeld
 
 
-def _decidable(plan: Plan | None, session: CommitteeSessionHeld | None) -> _Decidable:
+def _decidable(plan: Plan | None, command: Decision) -> _Decidable:
     if plan is None:
-        raise NotFound("business plan")
+        # Worded as the SDK words a stream of another office: the two answers are one.
+        raise NotFound(plan_stream(command.plan_id))
     if plan.decision is not None:
         raise RuleViolation(
             "plan_already_decided",
@@ -283,16 +294,18 @@ def _decidable(plan: Plan | None, session: CommitteeSessionHeld | None) -> _Deci
             "budget_not_reviewed",
             "Procurement reviews the plan's budget before the committee decides it.",
         )
+    session = command.session
     if session is None:
         raise RuleViolation(
             "session_not_held", "A decision is taken in a committee session held in this office."
         )
-    _ensure_quorate(session.members)
+    ensure_quorate(session.members)
     if not same_locality(session.locality, plan.submitted.locality):
         raise RuleViolation(
             "session_in_another_locality",
-            "The committee of the plan's own locality decides it "
-            f"(plan: {_name(plan.submitted.locality)}, session: {_name(session.locality)}).",
+            "The committee of the plan's own locality decides it (plan: "
+            f"{locality_name(plan.submitted.locality)}, session: "
+            f"{locality_name(session.locality)}).",
         )
     if session.held_on < plan.submitted.submitted_on:
         raise RuleViolation(
@@ -303,7 +316,7 @@ def _decidable(plan: Plan | None, session: CommitteeSessionHeld | None) -> _Deci
             "session_before_budget_review",
             "The session was held before procurement reviewed the budget, so it did not see it.",
         )
-    return _Decidable(plan, plan.review)
+    return _Decidable(plan, plan.review, session)
 
 
 def _reviewed_budget(decided: _Decidable) -> list[BudgetLine]:
@@ -323,22 +336,17 @@ def _reviewed_budget(decided: _Decidable) -> list[BudgetLine]:
 
 
 def _approval(
-    decided: _Decidable,
-    session: CommitteeSessionHeld | None,
-    budget: list[BudgetLine],
-    conditions: Sequence[str],
-    amended: bool,
+    decided: _Decidable, budget: list[BudgetLine], conditions: Sequence[str], amended: bool
 ) -> PlanApproved:
-    assert session is not None  # _decidable refused a decision without a session
     submitted = decided.plan.submitted
     return PlanApproved(
         plan_id=submitted.plan_id,
-        session_id=session.session_id,
+        session_id=decided.session.session_id,
         kind=submitted.kind,
         beneficiary_ids=submitted.beneficiary_ids,
         trade=submitted.trade,
         locality=submitted.locality,
-        approved_on=session.held_on,
+        approved_on=decided.session.held_on,
         approved_budget=budget,
         approved_total=budget_total(budget),
         amended=amended,
@@ -348,19 +356,17 @@ def _approval(
 
 
 def _rejection(decided: _Decidable, command: RejectPlan) -> PlanRejected:
-    assert command.session is not None
     if not command.reasons:
         raise InvalidField("reasons", "a rejection gives at least one reason")
     return PlanRejected(
         plan_id=decided.plan.submitted.plan_id,
-        session_id=command.session.session_id,
-        rejected_on=command.session.held_on,
+        session_id=decided.session.session_id,
+        rejected_on=decided.session.held_on,
         reasons=list(command.reasons),
     )
 
 
 def _amend(decided: _Decidable, command: AmendPlan) -> list[PlanEvent]:
-    assert command.session is not None
     if command.budget_lines is None and not command.conditions:
         raise InvalidField("budget_lines", "an amendment changes the budget or sets conditions")
     budget = list(command.budget_lines or _reviewed_budget(decided))
@@ -373,74 +379,9 @@ def _amend(decided: _Decidable, command: AmendPlan) -> list[PlanEvent]:
         )
     amendment = PlanAmended(
         plan_id=decided.plan.submitted.plan_id,
-        session_id=command.session.session_id,
-        amended_on=command.session.held_on,
+        session_id=decided.session.session_id,
+        amended_on=decided.session.held_on,
         budget_lines=budget,
         conditions=list(command.conditions),
     )
-    return [amendment, _approval(decided, command.session, budget, command.conditions, True)]
-
-
-def hold_session(
-    held: CommitteeSessionHeld | None, command: HoldSession
-) -> list[CommitteeSessionHeld]:
-    if held is not None:
-        raise RuleViolation("session_already_held", "This committee session is already recorded.")
-    if command.held_on > command.today:
-        raise InvalidField("held_on", "is in the future")
-    _ensure_quorate(command.members)
-    return [
-        CommitteeSessionHeld(
-            session_id=command.session_id,
-            locality=command.locality,
-            held_on=command.held_on,
-            members=list(command.members),
-        )
-    ]
-
-
-def set_convening_threshold(command: SetConveningThreshold) -> list[ConveningThresholdSet]:
-    return [ConveningThresholdSet(threshold=command.threshold, set_on=command.today)]
-
-
-# Shared rules -----------------------------------------------------------------------------
-
-
-def is_quorate(members: Sequence[CommitteeMember]) -> bool:
-    roles = {member.role for member in members}
-    return len(members) >= MIN_SESSION_MEMBERS and all(seat in roles for seat in REQUIRED_SEATS)
-
-
-def _ensure_quorate(members: Sequence[CommitteeMember]) -> None:
-    if not is_quorate(members):
-        raise RuleViolation(
-            "session_not_quorate",
-            f"A committee session has at least {MIN_SESSION_MEMBERS} members, including a local "
-            "authority and a technical expert.",
-        )
-
-
-def same_locality(a: Locality, b: Locality) -> bool:
-    return _key(a) == _key(b)
-
-
-def _key(locality: Locality) -> tuple[str, str]:
-    return locality.region.strip().casefold(), locality.commune.strip().casefold()
-
-
-def _name(locality: Locality) -> str:
-    return f"{locality.commune}, {locality.region}"
-
-
-def completes_entrepreneurship(event: TrainingCompleted) -> bool:
-    """Only a passed entrepreneurship course lets a returnee sign a business plan."""
-    return event.kind == CourseKind.ENTREPRENEURSHIP and event.passed
-
-
-def budget_total(lines: Iterable[BudgetLine]) -> int:
-    return sum(line.quantity * line.unit_cost for line in lines)
-
-
-def ready_to_convene(plans_waiting: int, threshold: int) -> bool:
-    """A locality has enough reviewed plans waiting for its committee to meet."""
-    return plans_waiting >= threshold
+    return [amendment, _approval(decided, budget, command.conditions, True)]

@@ -57,16 +57,16 @@ class PlanSubmission(_Body):
 class Approval(_Body):
     session_id: UUID = Field(description="The committee session that approved the plan")
 
-    def command(self) -> domain.ApprovePlan:
-        return domain.ApprovePlan(session_id=self.session_id)
+    def command(self, plan_id: UUID) -> domain.ApprovePlan:
+        return domain.ApprovePlan(plan_id=plan_id, session_id=self.session_id)
 
 
 class Rejection(_Body):
     session_id: UUID
     reasons: list[Reason] = Field(min_length=1, max_length=20)
 
-    def command(self) -> domain.RejectPlan:
-        return domain.RejectPlan(session_id=self.session_id, reasons=tuple(self.reasons))
+    def command(self, plan_id: UUID) -> domain.RejectPlan:
+        return domain.RejectPlan(plan_id, self.session_id, tuple(self.reasons))
 
 
 class Amendment(_Body):
@@ -76,9 +76,9 @@ class Amendment(_Body):
     )
     conditions: list[Condition] = Field(default_factory=list, max_length=20)
 
-    def command(self) -> domain.AmendPlan:
+    def command(self, plan_id: UUID) -> domain.AmendPlan:
         lines = tuple(self.budget_lines) if self.budget_lines is not None else None
-        return domain.AmendPlan(self.session_id, lines, tuple(self.conditions))
+        return domain.AmendPlan(plan_id, self.session_id, lines, tuple(self.conditions))
 
 
 class SessionRecord(_Body):

@@ -1,0 +1,1 @@
+CREATE TABLE schedules (stream_id text PRIMARY KEY, offsets int[] NOT NULL, version int NOT NULL);
