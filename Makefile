@@ -11,7 +11,7 @@ RUN := $(UV) run --frozen
 WITH_ENV := set -a; [ -f .env ] && source .env; set +a;
 
 .PHONY: help install up down status logs lint typecheck schemas test unit integration e2e \
-        browser bench demo browsers clean services services-status recording
+        chaos browser bench demo browsers clean services services-status recording
 
 help: ## Show this help
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -72,8 +72,11 @@ browsers: ## Debian's Chromium for the dashboard's browser test (apt; root or su
 	  echo "installing Debian's chromium for the browser test"; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: install lint typecheck up browsers ## Everything CI runs: lint, types, every test tier
-	$(WITH_ENV) $(RUN) pytest
+test: install lint typecheck up browsers ## Everything CI runs: lint, types, every tier, the short fault suite (--chaos=short)
+	$(WITH_ENV) $(RUN) pytest --chaos=short
+
+chaos: install ## The full fault suite (--chaos=full): every fault, each on a private Kafka+PostgreSQL
+	$(RUN) pytest tests/chaos --chaos=full -m chaos
 
 bench: install up ## Benchmarks; prints tables and writes bench/results/*.json
 	$(WITH_ENV) $(RUN) python -m bench

@@ -1,1 +1,1 @@
-pytest_plugins = ["reintegration_sdk.testing.plugin"]
+pytest_plugins = ["reintegration_sdk.testing.plugin", "chaos.options"]

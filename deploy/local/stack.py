@@ -243,6 +243,11 @@ def write_kafka_config(p: Paths, kafka_port: int, controller_port: int) -> None:
         "offsets.topic.replication.factor": 1,
         "transaction.state.log.replication.factor": 1,
         "transaction.state.log.min.isr": 1,
+        # 50 partitions each by default: created on the first consumer group (or transactional
+        # producer), they hold every first start back by seconds, tens of seconds on a busy
+        # machine; one node needs no more than a few.
+        "offsets.topic.num.partitions": 3,
+        "transaction.state.log.num.partitions": 3,
         "share.coordinator.state.topic.replication.factor": 1,
         "share.coordinator.state.topic.min.isr": 1,
         "group.initial.rebalance.delay.ms": 0,  # no 3 s pause before a group's first assignment

@@ -10,7 +10,13 @@ from pathlib import Path
 from tqdm import tqdm
 
 from reintegration_scenarios import report, scenario, script
-from reintegration_scenarios.client import SERVICES, CommandRefused, Platform, default_urls
+from reintegration_scenarios.client import (
+    SERVICES,
+    CommandRefused,
+    Platform,
+    ServiceUnavailable,
+    default_urls,
+)
 from reintegration_scenarios.runner import Outcome, Runner, read_funnel
 from reintegration_sdk.auth import AuthSettings, Role, mint_token
 
@@ -21,7 +27,13 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return int(args.handler(args))
-    except (CommandRefused, TimeoutError, FileNotFoundError, ValueError) as error:
+    except (
+        CommandRefused,
+        ServiceUnavailable,
+        TimeoutError,
+        FileNotFoundError,
+        ValueError,
+    ) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
 
@@ -155,6 +167,8 @@ def _print_outcome(outcome: Outcome) -> None:
         f"travelled; HTTP p50 {p50:.0f} ms, p99 {p99:.0f} ms); monitoring settled "
         f"{outcome.settle_seconds:.1f} s after the last command."
     )
+    if outcome.unavailable:
+        print(f"{outcome.unavailable} attempts got no answer or a 503 and were tried again.")
     print("Phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in outcome.phases.items()))
     verdict = "matches" if outcome.matches else "DOES NOT match"
     print(f"The monitoring funnel {verdict} the scenario's expected counts.")
@@ -168,6 +182,7 @@ def _write_json(path: Path, outcome: Outcome) -> None:
                 "seconds": outcome.seconds,
                 "commands": outcome.commands,
                 "retries": outcome.retries,
+                "unavailable": outcome.unavailable,
                 "observed": [r.__dict__ for r in outcome.observed],
                 "expected": [r.__dict__ for r in outcome.expected],
             },

@@ -48,6 +48,7 @@ class Outcome:
     retries: int
     latencies: list[float]
     phases: dict[str, float]
+    unavailable: int = 0  # attempts that got no answer or a 503, tried again
 
     @property
     def matches(self) -> bool:
@@ -94,6 +95,7 @@ class Runner:
             retries=self.api.timings.retries,
             latencies=list(self.api.timings.latencies),
             phases=phases,
+            unavailable=self.api.timings.unavailable,
         )
 
     # Setup --------------------------------------------------------------------------------
@@ -368,4 +370,12 @@ async def read_funnel(api: Platform) -> list[FunnelRow]:
 
 
 async def _all(commands: Iterable[Awaitable[Any]]) -> None:
-    await asyncio.gather(*commands)
+    """Run side by side; on the first failure the others are cancelled, not left running."""
+    tasks = [asyncio.ensure_future(command) for command in commands]
+    try:
+        await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
