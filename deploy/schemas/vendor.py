@@ -175,20 +175,29 @@ def crd_schemas(crd: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
         yield f"{group}/{kind.lower()}_{version['name']}.json", schema
 
 
-def _strict(node: Any) -> Any:
-    """OpenAPI v3 (structural CRD schema) to JSON schema, refusing unknown fields."""
+_COMBINATORS = ("allOf", "anyOf", "oneOf", "not")
+
+
+def _strict(node: Any, in_combinator: bool = False) -> Any:
+    """OpenAPI v3 (structural CRD schema) to JSON schema, refusing unknown fields.
+
+    Inside `oneOf`/`anyOf`/`allOf`/`not` a structural schema only adds constraints on fields
+    declared beside it (e.g. "either `certificate` or `pattern`"); closing those branches
+    would refuse the fields declared outside them, so they stay open.
+    """
     if isinstance(node, list):
-        return [_strict(v) for v in node]
+        return [_strict(v, in_combinator) for v in node]
     if not isinstance(node, dict):
         return node
-    node = {k: _strict(v) for k, v in node.items()}
+    node = {k: _strict(v, in_combinator or k in _COMBINATORS) for k, v in node.items()}
     if node.pop("x-kubernetes-int-or-string", False):
         node.pop("type", None)
         node["anyOf"] = [{"type": "integer"}, {"type": "string"}]
     if node.pop("nullable", False) and isinstance(node.get("type"), str):
         node["type"] = [node["type"], "null"]
     preserve = node.get("x-kubernetes-preserve-unknown-fields") is True
-    if "properties" in node and "additionalProperties" not in node and not preserve:
+    closed = "properties" in node and "additionalProperties" not in node
+    if closed and not preserve and not in_combinator:
         node["additionalProperties"] = False
     return node
 
