@@ -21,6 +21,7 @@ Rules (issue 17):
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.util
 import json
 import re
@@ -43,6 +44,8 @@ _DOMAIN = re.compile(r"^[a-z]+$")
 _NAME = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 CLUSTER_KINDS = ("single", "country", "hq")
 
+# Kafka grants Describe with Read, Write, Delete or Alter, and DescribeConfigs with AlterConfigs.
+IMPLIED_BY = {"Describe": {"Read", "Write", "Delete", "Alter"}, "DescribeConfigs": {"AlterConfigs"}}
 READ = ("Describe", "Read")
 WRITE = ("Describe", "Write")
 CREATE = ("Create", "Describe")
@@ -76,6 +79,22 @@ class Principal:
     name: str
     kind: str
     acls: tuple[Acl, ...]
+
+    def allows(self, operation: str, resource_type: str, name: str) -> bool:
+        """Would Kafka's StandardAuthorizer allow this with these (allow-only) ACLs?"""
+        for acl in self.acls:
+            resource = acl.resource
+            if resource.type != resource_type:
+                continue
+            if resource.pattern == "prefix":
+                matches = name.startswith(resource.name)
+            else:
+                matches = name == resource.name or resource.name == "*"
+            granted = set(acl.operations)
+            implied = IMPLIED_BY.get(operation, set())
+            if matches and ("All" in granted or operation in granted or granted & implied):
+                return True
+        return False
 
 
 @dataclass(frozen=True)
@@ -391,6 +410,7 @@ class _Grants:
 # ---------------------------------------------------------------------- loading
 
 
+@functools.cache
 def all_country_codes() -> tuple[str, ...]:
     """Every ISO 3166-1 alpha-2 code, from contracts (loaded by path: no virtualenv needed)."""
     spec = importlib.util.spec_from_file_location("_bus_countries", COUNTRIES_MODULE)

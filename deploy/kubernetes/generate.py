@@ -50,6 +50,9 @@ SKIPPED_CLUSTERS = ("local",)  # the embedded stack: deploy/local, not Kubernete
 
 
 def _load_bus() -> Any:
+    loaded = sys.modules.get("deploy_bus")
+    if loaded is not None and Path(loaded.__file__ or "") == DEPLOY / "bus.py":
+        return loaded
     spec = importlib.util.spec_from_file_location("deploy_bus", DEPLOY / "bus.py")
     if spec is None or spec.loader is None:  # pragma: no cover - the file is in the repo
         raise SystemExit("cannot load deploy/bus.py")
