@@ -28,7 +28,7 @@ import importlib.util
 import math
 import sys
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,7 @@ BARMAN_PLUGIN = "barman-cloud.cloudnative-pg.io"
 JWT_SECRET = ("platform-auth", "jwt-secret")
 CA_MOUNT = "/etc/kafka-ca"
 SKIPPED_CLUSTERS = ("local",)  # the embedded stack: deploy/local, not Kubernetes
+GENERATED = ("base", "components", "overlays")
 
 
 def _load_bus() -> Any:
@@ -792,9 +793,16 @@ def render(description: Any, platform: Mapping[str, Any]) -> dict[str, str]:
     return files
 
 
-def generated_paths() -> Iterator[Path]:
-    for folder in ("base", "components", "overlays"):
-        yield from (p for p in (HERE / folder).rglob("*.yaml") if p.is_file())
+def existing_files(root: Path = HERE) -> dict[str, str]:
+    """The generated files checked in under `root` (path relative to root -> content)."""
+    paths = (p for folder in GENERATED for p in (root / folder).rglob("*.yaml") if p.is_file())
+    return {str(p.relative_to(root)): p.read_text() for p in paths}
+
+
+def stale_paths(files: Mapping[str, str], root: Path = HERE) -> list[str]:
+    """Paths whose checked-in content differs from `files` (changed, missing or extra)."""
+    existing = existing_files(root)
+    return sorted(p for p in set(files) | set(existing) if files.get(p) != existing.get(p))
 
 
 def load_inputs() -> tuple[Any, dict[str, Any]]:
@@ -809,11 +817,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="fail if checked-in files differ")
     args = parser.parse_args(argv)
     files = render(*load_inputs())
-    existing = {str(p.relative_to(HERE)): p.read_text() for p in generated_paths()}
+    existing = existing_files()
     if args.check:
-        stale = sorted(
-            path for path in set(files) | set(existing) if files.get(path) != existing.get(path)
-        )
+        stale = stale_paths(files)
         for path in stale:
             diff = difflib.unified_diff(
                 existing.get(path, "").splitlines(),
