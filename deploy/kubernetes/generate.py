@@ -425,9 +425,10 @@ def service_documents(
 
 
 def database_documents(
-    service: Any, platform: Mapping[str, Any], cluster_name: str
+    service: Any, platform: Mapping[str, Any], cluster_name: str, hq: bool = False
 ) -> list[dict[str, Any]]:
     pg = platform["postgres"]
+    storage = pg["hq_storage"] if hq else pg["storage"]
     name = service.name
     db = f"{name}-db"
     labels = app_labels(db, "database")
@@ -442,7 +443,7 @@ def database_documents(
             # The service's own database and owner, as locally (deploy/local/stack.py);
             # CloudNativePG writes their URI into the `<service>-db-app` secret.
             "bootstrap": {"initdb": {"database": name, "owner": name}},
-            "storage": {"size": pg["storage"]},
+            "storage": {"size": storage},
             "walStorage": {"size": pg["wal_storage"]},
             "resources": {
                 "requests": {"cpu": pg["cpu"], "memory": pg["memory"]},
@@ -762,7 +763,11 @@ def render(description: Any, platform: Mapping[str, Any]) -> dict[str, str]:
         files[f"{overlay}/namespace.yaml"] = dump(documents)
         files[f"{overlay}/bus.yaml"] = dump(topics_and_users(cluster_bus, kafka_name))
         files[f"{overlay}/databases.yaml"] = dump(
-            [d for s in databases for d in database_documents(s, platform, name)]
+            [
+                d
+                for s in databases
+                for d in database_documents(s, platform, name, hq=cluster.kind == "hq")
+            ]
         )
         fields: dict[str, Any] = {
             "namespace": f"reintegration-{name}",
