@@ -11,7 +11,8 @@ RUN := $(UV) run --frozen
 WITH_ENV := set -a; [ -f .env ] && source .env; set +a;
 
 .PHONY: help install up down status logs lint typecheck schemas test unit integration e2e \
-        chaos browser bench demo browsers clean services services-status recording
+        chaos browser bench demo browsers clean services services-status recording tools \
+        manifests deploy-check vendor-schemas
 
 help: ## Show this help
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -72,7 +73,19 @@ browsers: ## Debian's Chromium for the dashboard's browser test (apt; root or su
 	  echo "installing Debian's chromium for the browser test"; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: install lint typecheck up browsers ## Everything CI runs: lint, types, every tier, the short fault suite (--chaos=short)
+tools: ## kustomize and kubeconform from their pinned Go modules into .local/bin (once)
+	$(PYTHON) deploy/tools.py
+
+manifests: install ## Regenerate deploy/kubernetes from deploy/bus.toml and platform.toml
+	$(RUN) python deploy/kubernetes/generate.py
+
+deploy-check: install tools ## Offline: bus description, kustomize + kubeconform -strict, Compose schema
+	$(RUN) pytest -m deploy
+
+vendor-schemas: install ## Re-extract deploy/schemas from the pinned registry artifacts (Go, Maven, Java 21+)
+	$(RUN) python deploy/schemas/vendor.py
+
+test: install lint typecheck tools up browsers ## Everything CI runs: lint, types, every tier, the short fault suite (--chaos=short)
 	$(WITH_ENV) $(RUN) pytest --chaos=short
 
 chaos: install ## The full fault suite (--chaos=full): every fault, each on a private Kafka+PostgreSQL
