@@ -26,7 +26,8 @@ type Outcome =
   | { kind: "sent"; replayed: boolean; answer: unknown }
   | { kind: "queued" }
   | { kind: "refused"; refusal: Refusal }
-  | { kind: "incomplete" };
+  | { kind: "incomplete" }
+  | { kind: "error" };
 
 function errorsOf(refusal: Refusal | undefined): Record<string, string> {
   const errors: Record<string, string> = {};
@@ -57,6 +58,8 @@ export function ActForm({ act }: { act: Act }) {
     draft?.refusal ? { kind: "refused", refusal: draft.refusal } : null,
   );
   const [busy, setBusy] = useState(false);
+  // How many submissions have come back: tests and screen readers wait on a change.
+  const [finished, setFinished] = useState(0);
 
   const onChange = (path: string, value: Value, option?: Option) => {
     setValues((current) => {
@@ -71,10 +74,12 @@ export function ActForm({ act }: { act: Act }) {
     if (missing.length) {
       setErrors(Object.fromEntries(missing.map((p) => [p, "Field required"])));
       setOutcome({ kind: "incomplete" });
+      setFinished((n) => n + 1);
       return;
     }
     setBusy(true);
     setErrors({});
+    setOutcome(null);
     try {
       const request = act.request(sending, session.office);
       const queued = await enqueue(
@@ -94,8 +99,13 @@ export function ActForm({ act }: { act: Act }) {
         setOutcome({ kind: "queued" });
         setValues(initialValues(act.fields, newKey));
       }
+    } catch (error) {
+      // Not the service's answer: the device could not queue it (storage full or denied).
+      console.error(error);
+      setOutcome({ kind: "error" });
     } finally {
       setBusy(false);
+      setFinished((n) => n + 1);
     }
   }
 
@@ -107,6 +117,7 @@ export function ActForm({ act }: { act: Act }) {
       <form
         id={formId}
         data-act={act.id}
+        data-finished={finished}
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
@@ -130,7 +141,7 @@ export function ActForm({ act }: { act: Act }) {
           </button>
         </div>
       </form>
-      <div aria-live="polite">
+      <div aria-live="polite" data-submission={finished}>
         {outcome?.kind === "sent" ? (
           <p class="notice ok" role="status" data-outcome="sent">
             {outcome.replayed ? t("outcome.replayed") : t("outcome.sent")}
@@ -145,6 +156,11 @@ export function ActForm({ act }: { act: Act }) {
         {outcome?.kind === "incomplete" ? (
           <p class="notice error" role="alert" data-outcome="incomplete">
             {t("outcome.incomplete")}
+          </p>
+        ) : null}
+        {outcome?.kind === "error" ? (
+          <p class="notice error" role="alert" data-outcome="error">
+            {t("outcome.error")}
           </p>
         ) : null}
         {refusal ? <RefusalNotice refusal={refusal} /> : null}

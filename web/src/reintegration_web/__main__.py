@@ -8,9 +8,7 @@ from reintegration_web.settings import WebSettings
 
 def main() -> None:
     settings = WebSettings.from_environment()
-    uvicorn.run(
-        create_app(settings), host=settings.host, port=settings.port, log_level="warning"
-    )
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
 
 
 if __name__ == "__main__":
