@@ -33,6 +33,7 @@ const PATTERNS: Pattern[] = [
   [/every indicator must be answered/i, () => ({ en: "Every question must be answered", fr: "Chaque question doit avoir une réponse" })],
   [/already used for a different request/i, () => ({ en: "Already used for another submission", fr: "Déjà utilisé pour un autre envoi" })],
   [/the plan has (\d+) lines/i, (m) => ({ en: `The plan has ${m[1]} lines`, fr: `Le plan a ${m[1]} lignes` })],
+  [/includes the beneficiaries' own contribution/i, () => ({ en: "A plan includes the beneficiaries' own contribution", fr: "Un plan comprend l'apport propre des bénéficiaires" })],
   [/line adjusted twice/i, () => ({ en: "Line adjusted twice", fr: "Ligne ajustée deux fois" })],
   [/required for vocational|required when certified|Required/i, () => ({ en: "Required here", fr: "Obligatoire ici" })],
 ];

@@ -160,7 +160,6 @@ async def test_a_returnee_from_registration_to_follow_up(browser: Browser, site:
             "submitted_on": days_ago(10),
         }
     )
-    await form.add_row("in_kind_contribution")
     await form.fill({"in_kind_contribution.0.description": "workshop space"})
     await form.fill({"in_kind_contribution.0.value": "20000"})
     await page.screenshot(path=str(ARTIFACTS / "web-business-plan.png"), full_page=True)

@@ -137,7 +137,9 @@ class Form:
             await result.wait_for(timeout=45_000)
         except PlaywrightTimeout:
             ARTIFACTS.mkdir(exist_ok=True)
-            await self.page.screenshot(path=str(ARTIFACTS / f"failed-{self.act}.png"), full_page=True)
+            await self.page.screenshot(
+                path=str(ARTIFACTS / f"failed-{self.act}.png"), full_page=True
+            )
             raise
         return str(await result.get_attribute("data-outcome"))
 
@@ -182,3 +184,105 @@ async def submit_until_accepted(form: Form, not_yet: tuple[str, ...], timeout: f
             text = await form.page.locator("[data-submission]").inner_text()
             raise AssertionError(f"{form.act}: {kind} {rule}: {text}")
         await asyncio.sleep(1.0)
+
+
+def registration_body(
+    given: str, family: str, phone: str, birth: str = "1990-03-04"
+) -> dict[str, Any]:
+    return {
+        "arrival_date": days_ago(90),
+        "return_type": "assisted_voluntary",
+        "community": {"region": "Centre-Est", "commune": "Tenkodogo"},
+        "sex": "male",
+        "person": {
+            "given_names": given,
+            "family_name": family,
+            "birth_date": birth,
+            "phone": phone,
+        },
+        "household_size": 3,
+    }
+
+
+async def returnees_with_a_kit(site: Site, names: list[str]) -> list[str]:
+    """Returnees brought over the API to a delivered kit (one collective plan), so that
+    follow-up visits can be recorded for them: the offline test's starting point."""
+    api, cc = site.api, site.office
+    ids = []
+    for index, name in enumerate(names):
+        body = registration_body(name, "Kaboré", f"+226 76 00 {index:02d} {len(name):02d}")
+        ids.append(
+            (await api.send("intake", "POST", f"/offices/{cc}/returnees", Role.CASEWORKER, body))[
+                "returnee_id"
+            ]
+        )
+    await api.send("intake", "POST", f"/offices/{cc}/counselling-sessions", Role.CASEWORKER, {
+        "held_on": days_ago(60), "community": {"region": "Centre-Est", "commune": "Tenkodogo"},
+        "experts_present": [{"sector": "agriculture", "count": 1}],
+        "local_authorities_present": 1, "civil_society_present": 1, "participant_ids": ids,
+    })  # fmt: skip
+    try:
+        await api.send("training", "POST", f"/{cc}/daily-allowance", Role.OFFICE_MANAGER,
+                       {"daily_amount": 2500, "currency": "XOF", "effective_from": days_ago(400)})  # fmt: skip
+    except Exception:
+        pass
+    cohort = (await api.send("training", "POST", f"/{cc}/cohorts", Role.TRAINING_OFFICER, {
+        "kind": "entrepreneurship", "locality": {"region": "Centre-Est", "commune": "Tenkodogo"},
+        "start_date": days_ago(50), "capacity": 20,
+    }))["id"]  # fmt: skip
+    for rid in ids:
+        await api.send("training", "POST", f"/{cc}/cohorts/{cohort}/enrolments", Role.TRAINING_OFFICER,
+                       {"returnee_id": rid, "enrolled_on": days_ago(50)}, waits=COUNSELLED)  # fmt: skip
+    for day in (50, 49, 48, 47, 46):
+        await api.send("training", "POST", f"/{cc}/cohorts/{cohort}/attendance", Role.TRAINING_OFFICER,
+                       {"day": days_ago(day), "marks": [{"returnee_id": r, "present": True} for r in ids]})  # fmt: skip
+    for rid in ids:
+        await api.send("training", "POST", f"/{cc}/cohorts/{cohort}/completions", Role.TRAINING_OFFICER,
+                       {"returnee_id": rid, "completed_on": days_ago(46)})  # fmt: skip
+    plan = (await api.send("committee", "POST", f"/{cc}/plans", Role.CASEWORKER, {
+        "kind": "collective", "beneficiary_ids": ids, "sector": "agriculture", "trade": "poultry",
+        "activity": "Poultry farm", "locality": {"region": "Centre-Est", "commune": "Tenkodogo"},
+        "budget_lines": [{"item": "chicken coop", "quantity": 1, "unit_cost": 90000,
+                          "specification": "Wood and mesh, 20 birds"}],
+        "in_kind_contribution": [{"description": "land", "value": 10000}],
+        "currency": "XOF", "submitted_on": days_ago(40),
+    }, waits=TRAINED))["plan_id"]  # fmt: skip
+    await api.send("procurement", "POST", f"/offices/{cc}/budget-reviews/{plan}/revisions",
+                   Role.PROCUREMENT_OFFICER, {"adjustments": [], "reviewed_on": days_ago(39)},
+                   waits=Waits.on((404, "not_found")))  # fmt: skip
+    session = (await api.send("committee", "POST", f"/{cc}/sessions", Role.COMMITTEE_SECRETARY, {
+        "locality": {"region": "Centre-Est", "commune": "Tenkodogo"}, "held_on": days_ago(38),
+        "members": [{"role": "local_authority", "organisation": "Mairie"},
+                    {"role": "technical_expert", "organisation": "DRA"},
+                    {"role": "civil_society", "organisation": "AJR"}],
+    }))["session_id"]  # fmt: skip
+    await api.send("committee", "POST", f"/{cc}/plans/{plan}/approval", Role.COMMITTEE_SECRETARY,
+                   {"session_id": session}, waits=Waits.on((409, "budget_not_reviewed")))  # fmt: skip
+
+    async def order() -> dict[str, Any]:
+        rows = await api.read("procurement", f"/offices/{cc}/kit-orders", Role.PROCUREMENT_OFFICER)
+        found = [r for r in rows if r["plan_id"] == plan]
+        assert found, "no kit order yet"
+        return dict(found[0])
+
+    kit = await eventually(order)
+    await api.send("procurement", "POST", f"/offices/{cc}/plans/{plan}/kit-delivery", Role.PROCUREMENT_OFFICER, {
+        "delivered_on": days_ago(30), "acknowledged_by_beneficiary": True,
+        "items": [{"item": l["item"], "quantity": l["quantity"], "value": l["quantity"] * l["unit_price"]} for l in kit["lines"]],
+    })  # fmt: skip
+
+    async def scheduled() -> None:
+        rows = await api.read(
+            "monitoring", f"/offices/{cc}/follow-ups/overdue", Role.MONITORING_OFFICER
+        )
+        assert {r["returnee_id"] for r in rows} >= set(ids), "follow-ups not scheduled yet"
+
+    await eventually(scheduled)
+    return ids
+
+
+async def follow_ups_of(site: Site, returnee: str) -> list[str]:
+    timeline = await site.api.read(
+        "monitoring", f"/offices/{site.office}/returnees/{returnee}/timeline", Role.CASEWORKER
+    )
+    return [e["event_name"] for e in timeline["entries"] if e["event_name"] == "FollowUpRecorded"]

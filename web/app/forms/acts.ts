@@ -284,6 +284,7 @@ const businessPlan = act({
       path: "in_kind_contribution",
       label: "f.in_kind_contribution",
       addLabel: "add.contribution",
+      min: 1, // the committee takes no plan without the beneficiaries' own contribution
       fields: [
         { kind: "text", path: "description", label: "f.description", required: true },
         { kind: "number", path: "value", label: "f.value", required: true, min: 0 },
