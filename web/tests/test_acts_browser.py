@@ -62,9 +62,12 @@ async def test_a_returnee_from_registration_to_follow_up(browser: Browser, site:
     await form.submit()
     returnee = await form.answer_id()
     await in_read_model(
-        site, "intake", f"/offices/{cc}/returnees/{returnee}", Role.CASEWORKER,
+        site,
+        "intake",
+        f"/offices/{cc}/returnees/{returnee}",
+        Role.CASEWORKER,
         lambda case: case["sex"] == "female" and case["vulnerabilities"] == ["single_parent"],
-    )  # fmt: skip
+    )
     await register(form, "Aminata", "Ouédraogo", "+226 70 11 22 33")
     assert await form.at("person.phone").input_value() == "+226 70 11 22 33"
     await form.submit(expect="refused")
@@ -82,9 +85,12 @@ async def test_a_returnee_from_registration_to_follow_up(browser: Browser, site:
     namesake = await form.answer_id()
     assert namesake != returnee
     override = await in_read_model(
-        site, "intake", f"/offices/{cc}/returnees/{namesake}", Role.CASEWORKER,
+        site,
+        "intake",
+        f"/offices/{cc}/returnees/{namesake}",
+        Role.CASEWORKER,
         lambda case: case["duplicate_override"] is not None,
-    )  # fmt: skip
+    )
     assert override["duplicate_override"]["reason"] == "namesake"
     assert override["duplicate_override"]["candidate_ids"] == [returnee]
 
@@ -93,9 +99,12 @@ async def test_a_returnee_from_registration_to_follow_up(browser: Browser, site:
     await form.select({"purpose": "monitoring_and_evaluation", "partner_category": "ngo"})
     await form.submit()
     await in_read_model(
-        site, "intake", f"/offices/{cc}/returnees/{returnee}/consents", Role.CASEWORKER,
+        site,
+        "intake",
+        f"/offices/{cc}/returnees/{returnee}/consents",
+        Role.CASEWORKER,
         lambda consents: [c["purpose"] for c in consents] == ["monitoring_and_evaluation"],
-    )  # fmt: skip
+    )
 
     form = await Form.open(page, "counselling-session")
     await form.fill({"held_on": days_ago(30), **place("community")})
@@ -111,9 +120,12 @@ async def test_a_returnee_from_registration_to_follow_up(browser: Browser, site:
     await form.select({"intended_track": "entrepreneurship"})
     await form.submit()
     case = await in_read_model(
-        site, "intake", f"/offices/{cc}/returnees/{returnee}", Role.CASEWORKER,
+        site,
+        "intake",
+        f"/offices/{cc}/returnees/{returnee}",
+        Role.CASEWORKER,
         lambda c: {e["kind"] for e in c["counselling"]} == {"group_session", "interview"},
-    )  # fmt: skip
+    )
     assert case["stage"] == "counselled"
 
     # Entrepreneurship training: five days, four attended, completed and passed.
@@ -141,9 +153,12 @@ async def test_a_returnee_from_registration_to_follow_up(browser: Browser, site:
     await form.fill({"completed_on": days_ago(16)})
     await form.submit()
     trainee = await in_read_model(
-        site, "training", f"/{cc}/cohorts/{cohort}", Role.TRAINING_OFFICER,
+        site,
+        "training",
+        f"/{cc}/cohorts/{cohort}",
+        Role.TRAINING_OFFICER,
         lambda c: c["trainees"] and c["trainees"][0]["passed"] is True,
-    )  # fmt: skip
+    )
     assert trainee["trainees"][0]["days_present"] == 4
 
     # The business plan, its budget reviewed by procurement, decided by the committee.
@@ -179,9 +194,12 @@ async def test_a_returnee_from_registration_to_follow_up(browser: Browser, site:
     )
     await form.submit()
     reviews = await in_read_model(
-        site, "procurement", f"/offices/{cc}/budget-reviews/{plan}", Role.PROCUREMENT_OFFICER,
+        site,
+        "procurement",
+        f"/offices/{cc}/budget-reviews/{plan}",
+        Role.PROCUREMENT_OFFICER,
         lambda revisions: len(revisions) == 2,
-    )  # fmt: skip
+    )
     assert reviews[-1]["reviewed_total"] == 140000 and not reviews[-1]["awaiting_officer"]
 
     form = await Form.open(page, "committee-session")
@@ -200,15 +218,21 @@ async def test_a_returnee_from_registration_to_follow_up(browser: Browser, site:
     await form.choose_option("session_id", session)
     await form.submit()
     await in_read_model(
-        site, "committee", f"/{cc}/plans/{plan}", Role.COMMITTEE_SECRETARY,
+        site,
+        "committee",
+        f"/{cc}/plans/{plan}",
+        Role.COMMITTEE_SECRETARY,
         lambda p: p["status"] == "approved",
-    )  # fmt: skip
+    )
 
     # The kit: procurement orders it from the approval; the handover is recorded here.
     orders = await in_read_model(
-        site, "procurement", f"/offices/{cc}/kit-orders", Role.PROCUREMENT_OFFICER,
+        site,
+        "procurement",
+        f"/offices/{cc}/kit-orders",
+        Role.PROCUREMENT_OFFICER,
         lambda rows: any(r["plan_id"] == plan for r in rows),
-    )  # fmt: skip
+    )
     order = next(r["order_id"] for r in orders if r["plan_id"] == plan)
     form = await Form.open(page, "kit-handover")
     await form.choose_option("@order_id", order)
@@ -217,9 +241,12 @@ async def test_a_returnee_from_registration_to_follow_up(browser: Browser, site:
     await form.check("acknowledged_by_beneficiary")
     await form.submit()
     await in_read_model(
-        site, "procurement", f"/offices/{cc}/kit-orders/{order}", Role.PROCUREMENT_OFFICER,
+        site,
+        "procurement",
+        f"/offices/{cc}/kit-orders/{order}",
+        Role.PROCUREMENT_OFFICER,
         lambda o: o["delivered_on"] == days_ago(7) and o["acknowledged"] is True,
-    )  # fmt: skip
+    )
 
     # Follow-up: a visit and the sustainability survey.
     form = await Form.open(page, "follow-up")
@@ -237,13 +264,24 @@ async def test_a_returnee_from_registration_to_follow_up(browser: Browser, site:
     await page.screenshot(path=str(ARTIFACTS / "web-survey.png"), full_page=True)
     await form.submit()
     timeline = await in_read_model(
-        site, "monitoring", f"/offices/{cc}/returnees/{returnee}/timeline", Role.CASEWORKER,
-        lambda t: {"FollowUpRecorded", "SustainabilityScored"}
-        <= {e["event_name"] for e in t["entries"]},
-    )  # fmt: skip
+        site,
+        "monitoring",
+        f"/offices/{cc}/returnees/{returnee}/timeline",
+        Role.CASEWORKER,
+        lambda t: (
+            {"FollowUpRecorded", "SustainabilityScored"} <= {e["event_name"] for e in t["entries"]}
+        ),
+    )
     names = [e["event_name"] for e in timeline["entries"]]
-    for event in ("ReturneeRegistered", "ConsentRecorded", "TrainingCompleted", "PlanApproved",
-                  "KitDelivered", "FollowUpRecorded", "SustainabilityScored"):  # fmt: skip
+    for event in (
+        "ReturneeRegistered",
+        "ConsentRecorded",
+        "TrainingCompleted",
+        "PlanApproved",
+        "KitDelivered",
+        "FollowUpRecorded",
+        "SustainabilityScored",
+    ):
         assert names.count(event) == 1, (event, names)
     await page.goto(f"{site.url}/#/outbox")
     assert await page.locator('[data-status="pending"]').count() == 0
