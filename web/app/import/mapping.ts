@@ -44,7 +44,7 @@ const norm = (s: string): string =>
     .trim();
 
 const SYNONYMS: Record<Target, string[]> = {
-  given_names: ["prenom", "prenoms", "given names", "first name", "first names", "given name"],
+  given_names: ["prenom", "prenoms", "prenom s", "given names", "first name", "first names", "given name"],
   family_name: ["nom", "nom de famille", "family name", "surname", "last name"],
   birth_date: ["date de naissance", "ne le", "naissance", "birth date", "date of birth", "dob"],
   sex: ["sexe", "genre", "sex", "gender"],
