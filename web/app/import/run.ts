@@ -77,6 +77,14 @@ export async function runImport(jobs: RowJob[], options: RunOptions): Promise<Ro
       options.onProgress?.(done, jobs.length);
     }
   };
+  // A dry run's first row goes alone: if the service ignores Dry-Run, one row is recorded for
+  // real before the app stops, not one per worker.
+  if (options.dryRun && jobs.length > 0) {
+    results[0] = await runOne(jobs[0]!, options);
+    next = 1;
+    done = 1;
+    options.onProgress?.(done, jobs.length);
+  }
   await Promise.all(Array.from({ length: options.concurrency ?? 4 }, worker));
   return results.filter(Boolean);
 }
