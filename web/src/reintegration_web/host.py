@@ -88,7 +88,7 @@ def create_app(settings: WebSettings | None = None) -> Starlette:
             answer = await client.request(
                 request.method,
                 url,
-                params=request.query_params.multi_items(),
+                params=request.url.query,
                 headers=headers,
                 content=await request.body(),
             )
