@@ -54,7 +54,7 @@ async def test_offline_visits_and_registration_go_through_once(
         {
             "arrival_date": days_ago(3),
             "community.region": "Centre-Est",
-            "community.commune": "Garango",
+            "community.commune": "Béguédo",
             "person.given_names": "Rasmata",
             "person.family_name": "Zongo",
             "person.birth_date": "1999-08-21",
@@ -82,7 +82,7 @@ async def test_offline_visits_and_registration_go_through_once(
     for rid in ids:
         assert await eventually(lambda rid=rid: _one_visit(site, rid)) == ["FollowUpRecorded"]
     caseload = await site.api.read("intake", f"/offices/{site.office}/returnees", Role.CASEWORKER)
-    assert [c["community"]["commune"] for c in caseload].count("Garango") == 1
+    assert [c["community"]["commune"] for c in caseload].count("Béguédo") == 1
 
     # Reloading again sends nothing more.
     await page.reload()
