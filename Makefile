@@ -12,7 +12,7 @@ WITH_ENV := set -a; [ -f .env ] && source .env; set +a;
 
 .PHONY: help install up down status logs lint typecheck schemas test unit integration e2e \
         chaos browser bench demo browsers clean services services-status recording tools \
-        manifests deploy-check vendor-schemas
+        manifests deploy-check vendor-schemas web-app
 
 help: ## Show this help
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -23,6 +23,10 @@ install: ## Install uv (from PyPI) if missing, then every workspace package and 
 	       || $(PYTHON) -m pip install --quiet --break-system-packages uv; }
 	$(UV) sync --frozen --all-packages
 	npm ci --prefix tools/spec-check --no-audit --no-fund --ignore-scripts --loglevel=error
+	$(MAKE) --no-print-directory web-app
+
+web-app: ## Build the staff app (web/) from its lockfile: npm ci, then vite build into web/dist
+	cd web && npm ci --no-audit --no-fund --loglevel=error && npm run -s build
 
 up: ## Start Kafka (KRaft) and PostgreSQL as local processes; writes .env
 	$(STACK) up
@@ -37,7 +41,7 @@ status: ## Is the local stack running?
 logs: ## Tail the local stack's logs
 	$(STACK) logs --follow
 
-services: install up ## Start the five services in the background (ports 8101-8105)
+services: install up ## Start the five services (ports 8101-8105) and the staff app (8100)
 	$(PYTHON) deploy/local/services.py start
 
 services-status: ## Are the five services running and ready?
@@ -51,12 +55,14 @@ lint: install ## ruff, import boundaries, contract schemas
 	$(RUN) ruff format --check .
 	$(RUN) lint-imports
 	$(RUN) python -m reintegration_contracts.schemas check
+	cd web && npm run -s typecheck && npm run -s lint
 
 typecheck: install ## mypy (strict for contracts and sdk)
-	$(RUN) mypy contracts/src sdk/src sdk/examples scenarios/src $(wildcard services/*/src)
+	$(RUN) mypy contracts/src sdk/src sdk/examples scenarios/src web/src $(wildcard services/*/src)
 
-unit: install ## Pure tests, no I/O
+unit: install ## Pure tests, no I/O (the staff app's with vitest)
 	$(RUN) pytest -m unit
+	cd web && npm run -s test
 
 integration: install up ## Tests against the real broker and database
 	$(WITH_ENV) $(RUN) pytest -m integration
@@ -72,6 +78,9 @@ browsers: ## Debian's Chromium for the dashboard's browser test (apt; root or su
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  echo "installing Debian's chromium for the browser test"; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+browser: install up browsers ## Tests in headless Chromium (the dashboard, the staff app)
+	$(WITH_ENV) $(RUN) pytest -m browser
 
 tools: ## kustomize and kubeconform from their pinned Go modules into .local/bin (once)
 	$(PYTHON) deploy/tools.py
@@ -99,4 +108,4 @@ demo: install up ## Run the platform: five services, the Burkina Faso programme,
 	$(WITH_ENV) $(RUN) python -m reintegration_scenarios demo
 
 clean: ## Remove caches (not the stack's data)
-	rm -rf .pytest_cache .mypy_cache .ruff_cache test-artifacts
+	rm -rf .pytest_cache .mypy_cache .ruff_cache test-artifacts web/dist

@@ -45,6 +45,9 @@ DEFAULT_PORTS = {
     "monitoring": 8105,
 }
 SERVICES = tuple(DEFAULT_PORTS)
+# The staff app's host (web/): serves the built app and forwards /api/<service>/ to the five.
+WEB = "web"
+DEFAULT_WEB_PORT = 8100
 STACK_KEYS = ("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL")
 # Set per service, never inherited: one SERVICE_DATABASE in the caller's environment would
 # otherwise put all five services in the same database.
@@ -55,6 +58,10 @@ PER_SERVICE_KEYS = (
     "CONSUMER_GROUP",
     "COUNTRY_OFFICES",
     "INTAKE_URL",
+    "TRAINING_URL",
+    "COMMITTEE_URL",
+    "PROCUREMENT_URL",
+    "MONITORING_URL",
 )
 HOST = "127.0.0.1"
 BACKOFF_FIRST_S, BACKOFF_MAX_S = 1.0, 30.0
@@ -96,8 +103,9 @@ def default_specs(
     consumer_groups: Mapping[str, str] | None = None,
     jwt_secret: str | None = None,
     log_level: str | None = None,
+    web_port: int | None = None,
 ) -> list[ServiceSpec]:
-    """The five services' specs.
+    """The five services' specs, and the staff app's host after them when `web_port` is given.
 
     stack_env: the .env values (KAFKA_BOOTSTRAP_SERVERS and DATABASE_URL are required; every
     other key is passed on too). ports: a base port (intake on it, the others after it) or a
@@ -138,6 +146,10 @@ def default_specs(
         if name == "monitoring":
             env["INTAKE_URL"] = f"http://{HOST}:{port_of['intake']}"
         specs.append(ServiceSpec(name, name, port_of[name], env))
+    if web_port:
+        web_env = {"HTTP_HOST": HOST, "HTTP_PORT": str(web_port)}
+        web_env.update({f"{s.name.upper()}_URL": s.url for s in specs})
+        specs.append(ServiceSpec(WEB, "reintegration_web", web_port, web_env))
     return specs
 
 
@@ -688,7 +700,8 @@ def status(state_dir: Path | str) -> int:
     rows = state.services() if supervisor is not None or leftovers else []
     ready = alive = 0
     print(f"{'service':<12} {'url':<23} {'pid':>7}  {'state':<10} {'restarts':>8} {'RSS MiB':>8}")
-    for name in SERVICES:
+    names = [*SERVICES, *([WEB] if any(r.get("name") == WEB for r in rows) else [])]
+    for name in names:
         row = next((r for r in rows if r.get("name") == name), None)
         if row is None:
             print(f"{name:<12} {'-':<23} {'-':>7}  {'stopped':<10} {'-':>8} {'-':>8}")
@@ -712,7 +725,7 @@ def status(state_dir: Path | str) -> int:
     print(f"{where}; state dir {state.root}")
     if leftovers:
         print("Orphaned services run without their supervisor; `services.py stop` ends them.")
-    if ready == len(SERVICES):
+    if ready == len(names):
         return 0
     return 1 if alive else 3
 
@@ -757,6 +770,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
             help=f"interpreter of the services (default {DEFAULT_PYTHON})",
         )  # fmt: skip
         sub.add_argument("--log-level", help="the services' LOG_LEVEL (default theirs, INFO)")
+        sub.add_argument(
+            "--web-port", type=int, default=DEFAULT_WEB_PORT,
+            help=f"the staff app's port (default {DEFAULT_WEB_PORT}; 0: no app)",
+        )  # fmt: skip
     cmd_start.add_argument(
         "--timeout", type=float, default=READY_TIMEOUT_S,
         help=f"seconds to wait for readiness (default {READY_TIMEOUT_S:.0f})",
@@ -786,7 +803,7 @@ def specs_from_args(args: argparse.Namespace) -> list[ServiceSpec]:
     offices = [office.strip() for office in args.offices.split(",") if office.strip()]
     secret = os.environ.get("AUTH_JWT_SECRET") or stack_env.get("AUTH_JWT_SECRET")
     return default_specs(stack_env, offices, args.base_port, jwt_secret=secret,
-                         log_level=args.log_level)  # fmt: skip
+                         log_level=args.log_level, web_port=args.web_port)  # fmt: skip
 
 
 def run_args(args: argparse.Namespace) -> list[str]:
@@ -794,7 +811,7 @@ def run_args(args: argparse.Namespace) -> list[str]:
     chosen = [
         "--state-dir", str(args.state_dir.resolve()), "--offices", args.offices,
         "--env-file", str(args.env_file.resolve()), "--base-port", str(args.base_port),
-        "--python", str(args.python),
+        "--python", str(args.python), "--web-port", str(args.web_port),
     ]  # fmt: skip
     return chosen + (["--log-level", args.log_level] if args.log_level else [])
 

@@ -57,6 +57,11 @@ def _parser() -> argparse.ArgumentParser:
         "demo", help=f"play {DEMO_SCENARIO!r} once, then print the funnel and the dashboard"
     )
     _platform_options(demo)
+    demo.add_argument(
+        "--app-url",
+        default="http://127.0.0.1:8100",
+        help="where the staff app answers (default http://127.0.0.1:8100)",
+    )
     demo.set_defaults(handler=_demo, scenario=DEMO_SCENARIO)
     return parser
 
@@ -130,6 +135,7 @@ def _demo(args: argparse.Namespace) -> int:
     print(
         f"\nDashboard: {dashboard}  (sign in with the token below, an office manager of {office})"
     )
+    print(f"Staff app: {args.app_url}/  (the same token; forms, work lists, offline, import)")
     print(token)
     print("The services keep running; `make down` stops them and the stack.")
     return code

@@ -1,0 +1,1 @@
+"""The office staff's app, served on the same origin as the services' APIs it calls."""
