@@ -1,17 +1,16 @@
 /**
  * Every URL the app calls, in one table. The host forwards `/api/<service>/...` to the service.
  *
- * Issue 14 moves every service's routes under `/offices/{country_office}/...`. Intake,
- * procurement and monitoring are there already; committee and training still answer on
- * `/{country_office}/...`. When they move, change their line in OFFICE_ROOT and nothing else.
+ * Every service answers an office's routes under `/offices/{country_office}/...` and
+ * headquarters' under `/hq/...`.
  */
 
 export type Service = "intake" | "training" | "committee" | "procurement" | "monitoring";
 
 const OFFICE_ROOT: Record<Service, (office: string) => string> = {
   intake: (cc) => `/offices/${cc}`,
-  training: (cc) => `/${cc}`, // -> `/offices/${cc}` with issue 14
-  committee: (cc) => `/${cc}`, // -> `/offices/${cc}` with issue 14
+  training: (cc) => `/offices/${cc}`,
+  committee: (cc) => `/offices/${cc}`,
   procurement: (cc) => `/offices/${cc}`,
   monitoring: (cc) => `/offices/${cc}`,
 };
