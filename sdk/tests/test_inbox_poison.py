@@ -296,3 +296,31 @@ async def test_unknown_event_types_are_skipped_but_counted_once_each(
     counts = await pool.fetch("SELECT consumer, event_type, count FROM skipped_events")
     assert [tuple(r) for r in counts] == [("poison", future_type, 2)]
     assert await pool.fetchval("SELECT count(*) FROM dead_letters") == 0
+
+
+async def test_an_event_reusing_an_applied_events_id_is_parked_a_redelivery_is_not(
+    pool: asyncpg.Pool, infrastructure: Infrastructure, subscriber: Subscriber
+) -> None:
+    original = upstream_event(follow_up(jobs_created=1), subscriber.office)
+    await send_raw(infrastructure, subscriber.topic, [raw(original)])
+
+    async def original_applied() -> None:
+        assert await applied(pool, original) == {str(original.id)}
+
+    await eventually(original_applied)
+    impostor = original.model_copy(update={"data": {**original.data, "jobs_created": 9}})
+    after = upstream_event(follow_up(jobs_created=3), subscriber.office)
+    # The same event again byte for byte (a redelivery), then another under its id.
+    await send_raw(infrastructure, subscriber.topic, [raw(original), raw(impostor), raw(after)])
+
+    async def the_next_one_applied() -> None:
+        assert await applied(pool, after) == {str(after.id)}
+
+    await eventually(the_next_one_applied)
+    [copy] = await parked(infrastructure, subscriber.topic, 1)
+    assert copy["dlq_reason"].startswith(
+        f"event id {original.id} was already applied with other content".encode()
+    )
+    jobs = await pool.fetchval("SELECT jobs FROM effects WHERE event_id = $1", original.id)
+    assert jobs == 1, "the impostor changed nothing"
+    assert await pool.fetchval("SELECT count(*) FROM effects WHERE event_id = $1", original.id) == 1

@@ -47,7 +47,7 @@ async def test_a_returnee_from_registration_to_follow_up(browser: Browser, site:
     await site.api.send(
         "training",
         "POST",
-        f"/{cc}/daily-allowance",
+        f"/offices/{cc}/daily-allowance",
         Role.OFFICE_MANAGER,
         {"daily_amount": 2500, "currency": "XOF", "effective_from": days_ago(400)},
     )
@@ -155,7 +155,7 @@ async def test_a_returnee_from_registration_to_follow_up(browser: Browser, site:
     trainee = await in_read_model(
         site,
         "training",
-        f"/{cc}/cohorts/{cohort}",
+        f"/offices/{cc}/cohorts/{cohort}",
         Role.TRAINING_OFFICER,
         lambda c: c["trainees"] and c["trainees"][0]["passed"] is True,
     )
@@ -220,7 +220,7 @@ async def test_a_returnee_from_registration_to_follow_up(browser: Browser, site:
     await in_read_model(
         site,
         "committee",
-        f"/{cc}/plans/{plan}",
+        f"/offices/{cc}/plans/{plan}",
         Role.COMMITTEE_SECRETARY,
         lambda p: p["status"] == "approved",
     )

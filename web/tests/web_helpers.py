@@ -241,7 +241,7 @@ async def returnees_with_a_kit(site: Site, names: list[str]) -> list[str]:
         await api.send(
             "training",
             "POST",
-            f"/{cc}/daily-allowance",
+            f"/offices/{cc}/daily-allowance",
             Role.OFFICE_MANAGER,
             {"daily_amount": 2500, "currency": "XOF", "effective_from": days_ago(400)},
         )
@@ -249,7 +249,7 @@ async def returnees_with_a_kit(site: Site, names: list[str]) -> list[str]:
         await api.send(
             "training",
             "POST",
-            f"/{cc}/cohorts",
+            f"/offices/{cc}/cohorts",
             Role.TRAINING_OFFICER,
             {
                 "kind": "entrepreneurship",
@@ -263,7 +263,7 @@ async def returnees_with_a_kit(site: Site, names: list[str]) -> list[str]:
         await api.send(
             "training",
             "POST",
-            f"/{cc}/cohorts/{cohort}/enrolments",
+            f"/offices/{cc}/cohorts/{cohort}/enrolments",
             Role.TRAINING_OFFICER,
             {"returnee_id": rid, "enrolled_on": days_ago(50)},
             waits=COUNSELLED,
@@ -272,7 +272,7 @@ async def returnees_with_a_kit(site: Site, names: list[str]) -> list[str]:
         await api.send(
             "training",
             "POST",
-            f"/{cc}/cohorts/{cohort}/attendance",
+            f"/offices/{cc}/cohorts/{cohort}/attendance",
             Role.TRAINING_OFFICER,
             {"day": days_ago(day), "marks": [{"returnee_id": r, "present": True} for r in ids]},
         )
@@ -280,7 +280,7 @@ async def returnees_with_a_kit(site: Site, names: list[str]) -> list[str]:
         await api.send(
             "training",
             "POST",
-            f"/{cc}/cohorts/{cohort}/completions",
+            f"/offices/{cc}/cohorts/{cohort}/completions",
             Role.TRAINING_OFFICER,
             {"returnee_id": rid, "completed_on": days_ago(46)},
         )
@@ -288,7 +288,7 @@ async def returnees_with_a_kit(site: Site, names: list[str]) -> list[str]:
         await api.send(
             "committee",
             "POST",
-            f"/{cc}/plans",
+            f"/offices/{cc}/plans",
             Role.CASEWORKER,
             {
                 "kind": "collective",
@@ -324,7 +324,7 @@ async def returnees_with_a_kit(site: Site, names: list[str]) -> list[str]:
         await api.send(
             "committee",
             "POST",
-            f"/{cc}/sessions",
+            f"/offices/{cc}/sessions",
             Role.COMMITTEE_SECRETARY,
             {
                 "locality": {"region": "Centre-Est", "commune": "Tenkodogo"},
@@ -340,7 +340,7 @@ async def returnees_with_a_kit(site: Site, names: list[str]) -> list[str]:
     await api.send(
         "committee",
         "POST",
-        f"/{cc}/plans/{plan}/approval",
+        f"/offices/{cc}/plans/{plan}/approval",
         Role.COMMITTEE_SECRETARY,
         {"session_id": session},
         waits=Waits.on((409, "budget_not_reviewed")),

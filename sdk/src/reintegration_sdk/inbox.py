@@ -2,7 +2,10 @@
 
 A batch of Kafka records is applied in one database transaction together with the ids of the
 events it applied, then the offsets are committed (after the database commit, never before).
-A redelivered event finds its id in the inbox and changes nothing.
+A redelivered event finds its id in the inbox and changes nothing; an event that reuses the
+id of an applied one with other content (a producer's bug, or a forged record) is not a
+redelivery, and is dead-lettered rather than silently ignored. The inbox keeps a digest of what
+each applied event said to tell the two apart.
 
 A poison record must not cost the good ones beside it. Every record is read from its raw
 bytes here, one by one: one that cannot be decoded or validated (not JSON, wrong schema,
@@ -15,6 +18,8 @@ this consumer does not know are skipped (tolerant reader) and counted per type.
 """
 
 import asyncio
+import hashlib
+import json
 import logging
 import re
 from collections import Counter
@@ -63,6 +68,18 @@ class _Decoded:
     record: Record
     envelope: EventEnvelope
     payload: EventPayload
+
+    @property
+    def digest(self) -> bytes:
+        return content_digest(self.envelope)
+
+
+def content_digest(envelope: EventEnvelope) -> bytes:
+    """What an event says, independent of how it was serialised or traced: a redelivery has
+    the same digest, another event under the same id does not."""
+    said = [envelope.type, envelope.dataversion, envelope.subject, envelope.data]
+    canonical = json.dumps(said, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).digest()
 
 
 @dataclass(frozen=True)
@@ -151,19 +168,22 @@ class Inbox:
             ids += [item.event_id for item in skipped if item.event_id is not None]
             # Read first and record last: the inbox write must not be the transaction's first
             # write (see the relay's note on transaction ids and stream order).
-            seen = {
-                row["event_id"]
+            said: dict[UUID, bytes | None] = {
+                row["event_id"]: row["digest"]
                 for row in await connection.fetch(
-                    "SELECT event_id FROM inbox WHERE consumer = $1 AND event_id = ANY($2)",
+                    "SELECT event_id, digest FROM inbox WHERE consumer = $1 AND event_id = ANY($2)",
                     self.name,
                     ids,
                 )
             }
             fresh: list[_Decoded] = []
+            reused: list[_Decoded] = []
             for item in batch:
-                if item.envelope.id not in seen:
-                    seen.add(item.envelope.id)
+                if item.envelope.id not in said:
+                    said[item.envelope.id] = item.digest
                     fresh.append(item)
+                elif said[item.envelope.id] not in (None, item.digest):
+                    reused.append(item)
             for item in fresh:
                 with span_following(
                     f"consume {item.envelope.event_name}",
@@ -174,16 +194,26 @@ class Inbox:
                     await self._handlers.apply(
                         connection, item.payload, EventMeta.of_envelope(item.envelope)
                     )
+            seen = set(said)
             counts = await self._record_skipped(connection, skipped, seen)
-            handled = [item.envelope.id for item in fresh]
-            handled += [s.event_id for s in skipped if s.event_id is not None]
+            handled: list[tuple[str, UUID, bytes | None]] = [
+                (self.name, item.envelope.id, item.digest) for item in fresh
+            ]
+            handled += [(self.name, s.event_id, None) for s in skipped if s.event_id is not None]
             if handled:
                 await connection.executemany(
-                    "INSERT INTO inbox (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                    [(self.name, event_id) for event_id in handled],
+                    """INSERT INTO inbox (consumer, event_id, digest) VALUES ($1, $2, $3)
+                       ON CONFLICT DO NOTHING""",
+                    handled,
                 )
         self.applied += len(fresh)
         self.skipped.update(counts)
+        for item in reused:
+            await self._dead_letter(
+                item.record,
+                f"event id {item.envelope.id} was already applied with other content: "
+                "an event id names one event, so this is not a redelivery",
+            )
 
     async def _record_skipped(
         self, connection: asyncpg.Connection, skipped: Sequence[_Skipped], seen: set[UUID]
