@@ -6,11 +6,13 @@ and Debian's Chromium is driven by Playwright.
 """
 
 import asyncio
-from collections.abc import AsyncIterator
+import os
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 import uvicorn
+from identity_provider import ProviderKey, serving_provider_key
 from playwright.async_api import Browser, async_playwright
 from web_helpers import CHROMIUM, CHROMIUM_ARGS, Site
 
@@ -28,8 +30,24 @@ async def office(infrastructure: Infrastructure) -> str:
 
 
 @pytest.fixture(scope="session")
+def provider_key() -> Iterator[ProviderKey]:
+    """The identity provider's key; the services get its JWKS address as they start."""
+    with serving_provider_key() as key:
+        before = os.environ.get("AUTH_JWKS_URL")
+        os.environ["AUTH_JWKS_URL"] = key.jwks_url
+        yield key
+        if before is None:
+            os.environ.pop("AUTH_JWKS_URL", None)
+        else:
+            os.environ["AUTH_JWKS_URL"] = before
+
+
+@pytest.fixture(scope="session")
 async def platform(
-    infrastructure: Infrastructure, office: str, tmp_path_factory: pytest.TempPathFactory
+    infrastructure: Infrastructure,
+    office: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    provider_key: ProviderKey,
 ) -> AsyncIterator[LocalPlatform]:
     logs = tmp_path_factory.mktemp("web-platform-logs")
     async with local_platform(infrastructure, [office], logs, prefix="web") as running:

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlencode
 
 import pytest
 import uvicorn
+from identity_provider import ProviderKey
 from playwright.async_api import Browser
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -18,7 +19,6 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from web_helpers import Site
 
-from reintegration_sdk.auth import AuthSettings, mint_token
 from reintegration_sdk.testing.infrastructure import free_port
 from reintegration_web.host import create_app
 from reintegration_web.settings import Oidc, WebSettings
@@ -32,6 +32,7 @@ class Provider:
 
     url: str
     office: str
+    key: ProviderKey
     codes: dict[str, tuple[str, str]] = field(default_factory=dict)
     exchanged: list[str] = field(default_factory=list)
 
@@ -55,7 +56,8 @@ def provider_app(provider: Provider) -> Starlette:
         if not verified or form["redirect_uri"] != redirect:
             return JSONResponse({"error": "invalid_grant"}, status_code=400, headers=cors)
         provider.exchanged.append(str(form["client_id"]))
-        access = mint_token(AuthSettings(), "oidc-user", ["caseworker"], [provider.office])
+        # RS256 under the provider's own key: the services know it only from its JWKS.
+        access = provider.key.token("oidc-user", ["caseworker"], [provider.office])
         return JSONResponse({"access_token": access, "token_type": "Bearer"}, headers=cors)
 
     return Starlette(
@@ -73,8 +75,10 @@ async def serve(app: Starlette, port: int) -> AsyncIterator[None]:
     await task
 
 
-async def test_sign_in_with_the_provider(browser: Browser, site: Site) -> None:
-    provider = Provider(f"http://127.0.0.1:{free_port()}", site.office)
+async def test_sign_in_with_the_provider(
+    browser: Browser, site: Site, provider_key: ProviderKey
+) -> None:
+    provider = Provider(f"http://127.0.0.1:{free_port()}", site.office, provider_key)
     app_port = free_port()
     settings = WebSettings(
         port=app_port,

@@ -1,8 +1,10 @@
 """Who is calling, and what they may do: JWT principals, roles and country-office scoping.
 
-Every command and query runs for a :class:`Principal` decoded from a bearer JWT signed with the
-platform's shared key (:class:`AuthSettings`). A country office acts only on its own returnees;
-HQ reads aggregates across offices and never personal data.
+Every command and query runs for a :class:`Principal` decoded from a bearer JWT: signed with the
+platform's shared key (:class:`AuthSettings`, for development and the CLI's tokens), or, where an
+office signs in through its OpenID Connect provider, signed by that provider with a key its JWKS
+document publishes (``AUTH_JWKS_URL``). A country office acts only on its own returnees; HQ
+reads aggregates across offices and never personal data.
 """
 
 from __future__ import annotations
@@ -114,6 +116,16 @@ class AuthSettings(BaseSettings):
     jwt_algorithm: str = "HS256"
     issuer: str = "reintegration-dev"
     audience: str = "reintegration"
+    # An identity provider's public keys (RS256/ES256 tokens, chosen by their `kid`). Its
+    # tokens must carry the same issuer, audience and platform claims as the shared key's.
+    jwks_url: str | None = None
+    jwks_algorithms: list[str] = ["RS256", "ES256"]
+    # A token naming an unknown key makes the set be fetched again (a rotation), at most this
+    # often, so a flood of forged key ids cannot turn into a flood on the provider.
+    jwks_refresh_cooldown_seconds: float = Field(default=30, ge=0)
+    # Behind an identity provider, a deployment turns the shared key off so that only the
+    # provider can sign in anyone.
+    shared_key_tokens: bool = True
 
     @field_validator("jwt_algorithm")
     @classmethod
@@ -121,6 +133,16 @@ class AuthSettings(BaseSettings):
         # The key is a shared secret, so only HMAC makes sense; this also shuts out "none".
         if value not in {"HS256", "HS384", "HS512"}:
             raise ValueError("jwt_algorithm must be HS256, HS384 or HS512")
+        return value
+
+    @field_validator("jwks_algorithms")
+    @classmethod
+    def _public_key_algorithms(cls, value: list[str]) -> list[str]:
+        # Never a shared-key algorithm here: a public key used as an HMAC secret would let
+        # anyone who reads the JWKS sign tokens (algorithm confusion).
+        allowed = {"RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA"}
+        if not value or set(value) - allowed:
+            raise ValueError(f"jwks_algorithms must be among {', '.join(sorted(allowed))}")
         return value
 
 
@@ -152,12 +174,44 @@ def mint_token(
     return jwt.encode(claims, settings.jwt_secret, algorithm=settings.jwt_algorithm)
 
 
+@lru_cache(maxsize=8)
+def _jwks_client(url: str, cooldown_seconds: float) -> jwt.PyJWKClient:
+    # One client per provider: it caches the key set and fetches it again for an unknown kid
+    # (a key rotation), so most requests never leave the process.
+    return jwt.PyJWKClient(
+        url, cache_keys=True, lifespan=300, timeout=5, cooldown_duration=cooldown_seconds
+    )
+
+
+def _verification_key(settings: AuthSettings, token: str) -> tuple[Any, list[str]]:
+    """The key and algorithms that may verify ``token``, chosen by its header's algorithm."""
+    try:
+        algorithm = jwt.get_unverified_header(token).get("alg")
+    except jwt.PyJWTError as exc:
+        raise AuthenticationError(f"invalid token: {exc}") from exc
+    if settings.jwks_url and algorithm in settings.jwks_algorithms:
+        try:
+            client = _jwks_client(settings.jwks_url, settings.jwks_refresh_cooldown_seconds)
+            key = client.get_signing_key_from_jwt(token).key
+        except jwt.PyJWKClientConnectionError as exc:
+            raise AuthenticationError(f"identity provider keys unavailable: {exc}") from exc
+        except jwt.PyJWTError as exc:
+            raise AuthenticationError(f"invalid token: {exc}") from exc
+        return key, settings.jwks_algorithms
+    if not settings.shared_key_tokens:
+        raise AuthenticationError(
+            f"invalid token: algorithm {algorithm!r} is not one of the identity provider's"
+        )
+    return settings.jwt_secret, [settings.jwt_algorithm]
+
+
 def _verified_claims(settings: AuthSettings, token: str) -> dict[str, Any]:
+    key, algorithms = _verification_key(settings, token)
     try:
         claims: dict[str, Any] = jwt.decode(
             token,
-            settings.jwt_secret,
-            algorithms=[settings.jwt_algorithm],
+            key,
+            algorithms=algorithms,
             audience=settings.audience,
             issuer=settings.issuer,
             options={"require": _REQUIRED_CLAIMS},
