@@ -4,13 +4,11 @@ from datetime import date
 
 import pytest
 
-from procurement.domain import fold
 from procurement.domain.kits import (
     DefineKit,
     RecordReturneeReview,
-    TradeKit,
     decide_kit,
-    evolve_kit,
+    trade_kit,
 )
 from reintegration_contracts.events.procurement import KitDefined, KitItem, KitReviewedByReturnees
 from reintegration_sdk.errors import InvalidField, NotFound
@@ -61,7 +59,7 @@ def reviewed(version: int = 1, endorsed: bool = True, feedback: tuple[str, ...] 
     ],
 )
 def test_kit_decisions(given, command, expected) -> None:
-    assert decide_kit(fold(evolve_kit, TradeKit(), given), command) == expected
+    assert decide_kit(trade_kit.fold(given), command) == expected
 
 
 @pytest.mark.parametrize(
@@ -86,11 +84,11 @@ def test_kit_decisions(given, command, expected) -> None:
 )
 def test_kit_refusals(given, command, error, field) -> None:
     with pytest.raises(error) as refused:
-        decide_kit(fold(evolve_kit, TradeKit(), given), command)
+        decide_kit(trade_kit.fold(given), command)
     assert getattr(refused.value, "field", None) == field
 
 
 def test_the_current_kit_is_the_latest_version() -> None:
-    kit = fold(evolve_kit, TradeKit(), [defined(1), defined(2, SCISSORS), reviewed(2)])
+    kit = trade_kit.fold([defined(1), defined(2, SCISSORS), reviewed(2)])
     assert kit.current == defined(2, SCISSORS)
     assert kit.reviews == (reviewed(2),)

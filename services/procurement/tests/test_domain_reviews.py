@@ -5,8 +5,7 @@ from uuid import UUID
 
 import pytest
 
-from procurement.domain import fold
-from procurement.domain.prices import PriceCatalogue, evolve_prices
+from procurement.domain.prices import PriceCatalogue, price_catalogue
 from procurement.domain.reviews import (
     AUTOMATIC_REVIEWER,
     BudgetReview,
@@ -14,6 +13,7 @@ from procurement.domain.reviews import (
     ReviewSubmittedPlan,
     ReviseReview,
     SubmittedLine,
+    budget_review,
     decide_review,
     evolve_review,
     review_id_for,
@@ -41,7 +41,7 @@ def catalogue(*events: CatalogueItemPriced | PriceToleranceSet) -> PriceCatalogu
     machine = CatalogueItemPriced(
         item="Sewing machine", unit="piece", unit_price=90_000, supplier="Sahel", currency="XOF"
     )
-    return fold(evolve_prices, PriceCatalogue(), [machine, *events])
+    return price_catalogue.fold([machine, *events])
 
 
 def line(cost: int, spec: str | None = "Singer, pedal", item: str = "sewing machine"):
@@ -157,17 +157,17 @@ def revised_history(*revision_dates: date) -> list:
     """The automatic review, then one officer revision per date."""
     history = reviewed_history()
     for on in revision_dates:
-        history += decide_review(fold(evolve_review, BudgetReview(), history), revise(on=on))
+        history += decide_review(budget_review.fold(history), revise(on=on))
     return history
 
 
 def test_a_replayed_submission_is_not_reviewed_twice() -> None:
-    review = fold(evolve_review, BudgetReview(), reviewed_history())
+    review = budget_review.fold(reviewed_history())
     assert decide_review(review, automatic(line(120_000, spec=None))) == []
 
 
 def test_an_officer_revision_overrides_a_line_and_keeps_its_flags() -> None:
-    review = fold(evolve_review, BudgetReview(), reviewed_history())
+    review = budget_review.fold(reviewed_history())
     [revised] = decide_review(review, revise(LineAdjustment(1, "supplier quote", 95_000)))
     assert (revised.revision, revised.reviewer, revised.note) == (2, "officer-7", "ok")
     assert revised.reviewed_on == ON
@@ -179,11 +179,11 @@ def test_an_officer_revision_overrides_a_line_and_keeps_its_flags() -> None:
 
 def test_a_specification_given_in_a_revision_clears_its_flag_and_is_kept() -> None:
     history = reviewed_history(line(90_000, spec=None))
-    review = fold(evolve_review, BudgetReview(), history)
+    review = budget_review.fold(history)
     adjustment = LineAdjustment(1, "agreed with the returnee", specification="Butterfly JA2-1")
     [revised] = decide_review(review, revise(adjustment))
     assert revised.lines[0].flags == []
-    review = fold(evolve_review, review, [revised])
+    review = evolve_review(review, revised)
     [third] = decide_review(review, revise())
     assert (third.revision, third.lines[0].specification) == (3, "Butterfly JA2-1")
 
@@ -198,7 +198,7 @@ def test_a_specification_given_in_a_revision_clears_its_flag_and_is_kept() -> No
 def test_an_officer_revision_completes_the_review(adjustments) -> None:
     history = reviewed_history(line(120_000, spec=None), line(5_000, item="iron"))
     assert history[0].awaiting_officer
-    review = fold(evolve_review, BudgetReview(), history)
+    review = budget_review.fold(history)
     [revised] = decide_review(review, revise(*adjustments))
     # The officer has looked at every line, even those still flagged.
     assert revised.lines[1].flags == [UNKNOWN]
@@ -206,7 +206,7 @@ def test_an_officer_revision_completes_the_review(adjustments) -> None:
 
 
 def test_a_revision_uses_the_catalogue_as_it_is_now() -> None:
-    review = fold(evolve_review, BudgetReview(), reviewed_history(line(5_000, item="iron")))
+    review = budget_review.fold(reviewed_history(line(5_000, item="iron")))
     iron = CatalogueItemPriced(
         item="iron", unit="piece", unit_price=4_000, supplier="Sahel", currency="XOF"
     )
@@ -235,7 +235,7 @@ def test_a_revision_uses_the_catalogue_as_it_is_now() -> None:
     ],
 )
 def test_revision_refusals(history, command, error, rule) -> None:
-    review = fold(evolve_review, BudgetReview(), reviewed_history() if history is None else history)
+    review = budget_review.fold(reviewed_history() if history is None else history)
     with pytest.raises(error) as refused:
         decide_review(review, command)
     assert getattr(refused.value, "rule", None) == rule
@@ -251,7 +251,7 @@ def test_revision_refusals(history, command, error, rule) -> None:
     ],
 )
 def test_a_revision_is_dated_the_day_the_officer_reviewed_the_lines(revision_dates, on) -> None:
-    review = fold(evolve_review, BudgetReview(), revised_history(*revision_dates))
+    review = budget_review.fold(revised_history(*revision_dates))
     [revised] = decide_review(review, revise(on=on))
     assert (revised.revision, revised.reviewed_on) == (len(revision_dates) + 2, on)
 
@@ -272,7 +272,7 @@ def test_a_revision_is_dated_the_day_the_officer_reviewed_the_lines(revision_dat
     ],
 )
 def test_a_revision_date_is_refused_out_of_order(revision_dates, on, reason) -> None:
-    review = fold(evolve_review, BudgetReview(), revised_history(*revision_dates))
+    review = budget_review.fold(revised_history(*revision_dates))
     with pytest.raises(InvalidField) as refused:
         decide_review(review, revise(on=on))
     assert (refused.value.field, refused.value.reason) == ("reviewed_on", reason)

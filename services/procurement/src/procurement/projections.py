@@ -19,8 +19,7 @@ from reintegration_contracts.events.procurement import (
     KitReviewedByReturnees,
     PriceToleranceSet,
 )
-from reintegration_sdk.dispatch import EventHandlers
-from reintegration_sdk.events import EventMeta
+from reintegration_sdk import EventHandlers, EventMeta, EventStore
 
 read_models = EventHandlers(
     "procurement-read-models",
@@ -166,3 +165,8 @@ async def on_kit_delivered(db: asyncpg.Connection, event: KitDelivered, meta: Ev
         event.total_value,
         event.acknowledged_by_beneficiary,
     )
+
+
+# The one event store of the service: commands append through it, and these read models are
+# updated in the appending transaction, so the API reads its writes.
+store = EventStore(projections=[read_models])

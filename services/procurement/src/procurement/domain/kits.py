@@ -3,14 +3,18 @@
 from dataclasses import dataclass, replace
 from datetime import date
 
-from procurement.domain import Decider
 from procurement.domain.prices import item_key
 from reintegration_contracts.events.procurement import (
     KitDefined,
     KitItem,
     KitReviewedByReturnees,
 )
-from reintegration_sdk.errors import InvalidField, NotFound
+from reintegration_sdk import Decider, InvalidField, NotFound
+
+
+def trade_kit_stream(country_office: str, trade: str) -> str:
+    """One kit per trade and office: each office sets its kits with its own trainers."""
+    return f"kit-{country_office}-{trade}"
 
 
 @dataclass(frozen=True)
@@ -86,4 +90,6 @@ def evolve_kit(kit: TradeKit, event: KitEvent) -> TradeKit:
     return replace(kit, reviews=(*kit.reviews, event))
 
 
-trade_kit: Decider[TradeKit, KitCommand, KitEvent] = Decider(TradeKit(), decide_kit, evolve_kit)
+trade_kit: Decider[TradeKit, KitCommand, KitEvent] = Decider(
+    initial=TradeKit(), evolve=evolve_kit, decide=decide_kit
+)

@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 from uuid import UUID, uuid5
 
-from procurement.domain import Decider
 from procurement.domain.prices import PriceCatalogue
 from reintegration_contracts.events.procurement import (
     BudgetReviewed,
@@ -22,7 +21,7 @@ from reintegration_contracts.events.procurement import (
     ReviewedLine,
     ReviewFlag,
 )
-from reintegration_sdk.errors import InvalidField, NotFound, RuleViolation
+from reintegration_sdk import Decider, InvalidField, NotFound, RuleViolation
 
 AUTOMATIC_REVIEWER = "automatic"
 # Flags only an officer can settle: no catalogue price to bring the line to, or no
@@ -34,6 +33,10 @@ _REVIEW_IDS = UUID("6f1c7a52-94a4-4f44-9a49-0c3f0b5f8e21")
 def review_id_for(plan_id: UUID) -> UUID:
     """One review per plan, whatever its revisions: the committee notes it by this id."""
     return uuid5(_REVIEW_IDS, str(plan_id))
+
+
+def budget_review_stream(plan_id: UUID) -> str:
+    return f"budget-review-{plan_id}"
 
 
 @dataclass(frozen=True)
@@ -238,5 +241,5 @@ def evolve_review(review: BudgetReview, event: BudgetReviewed) -> BudgetReview:
 
 
 budget_review: Decider[BudgetReview, ReviewCommand, BudgetReviewed] = Decider(
-    BudgetReview(), decide_review, evolve_review
+    initial=BudgetReview(), evolve=evolve_review, decide=decide_review
 )

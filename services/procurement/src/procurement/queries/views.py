@@ -6,7 +6,7 @@ from uuid import UUID
 
 import asyncpg
 
-from procurement.domain.prices import DEFAULT_TOLERANCE_PERCENT
+from procurement.domain import DEFAULT_TOLERANCE_PERCENT
 
 Row = dict[str, Any]
 
@@ -19,7 +19,7 @@ def _row(record: asyncpg.Record, *json_columns: str) -> Row:
     return row
 
 
-async def prices(db: asyncpg.Pool, office: str) -> list[Row]:
+async def prices(db: asyncpg.Connection, office: str) -> list[Row]:
     records = await db.fetch(
         """SELECT item, unit, unit_price, supplier, currency, priced_at FROM catalogue_prices
            WHERE country_office = $1 ORDER BY item_key""",
@@ -28,14 +28,14 @@ async def prices(db: asyncpg.Pool, office: str) -> list[Row]:
     return [dict(r) for r in records]
 
 
-async def tolerance_percent(db: asyncpg.Pool, office: str) -> int:
+async def tolerance_percent(db: asyncpg.Connection, office: str) -> int:
     value: int | None = await db.fetchval(
         "SELECT tolerance_percent FROM price_tolerances WHERE country_office = $1", office
     )
     return DEFAULT_TOLERANCE_PERCENT if value is None else value
 
 
-async def kits(db: asyncpg.Pool, office: str, trade: str | None = None) -> list[Row]:
+async def kits(db: asyncpg.Connection, office: str, trade: str | None = None) -> list[Row]:
     """Every version of each trade's kit, newest first, with what returnees said of it."""
     records = await db.fetch(
         """SELECT v.trade, v.kit_version, v.items, v.defined_at,
@@ -59,7 +59,7 @@ _REVIEW_COLUMNS = """plan_id, revision, review_id, reviewed_on, reviewer, awaiti
 
 
 async def latest_reviews(
-    db: asyncpg.Pool, office: str, flagged_only: bool, awaiting_officer: bool | None = None
+    db: asyncpg.Connection, office: str, flagged_only: bool, awaiting_officer: bool | None = None
 ) -> list[Row]:
     """Each plan's latest revision; `awaiting_officer=True` is the officers' queue."""
     records = await db.fetch(
@@ -76,7 +76,7 @@ async def latest_reviews(
     return [_row(r, "lines") for r in records]
 
 
-async def review_revisions(db: asyncpg.Pool, plan_id: UUID) -> tuple[str | None, list[Row]]:
+async def review_revisions(db: asyncpg.Connection, plan_id: UUID) -> tuple[str | None, list[Row]]:
     """The office the review belongs to, and its revisions, oldest first."""
     records = await db.fetch(
         f"""SELECT country_office, {_REVIEW_COLUMNS} FROM budget_reviews
@@ -95,7 +95,7 @@ _ORDER_COLUMNS = """order_id, basis, plan_id, beneficiary_ids, trade, kit_versio
     acknowledged"""
 
 
-async def orders(db: asyncpg.Pool, office: str, delivered: bool | None) -> list[Row]:
+async def orders(db: asyncpg.Connection, office: str, delivered: bool | None) -> list[Row]:
     records = await db.fetch(
         f"""SELECT {_ORDER_COLUMNS} FROM kit_orders
             WHERE country_office = $1 AND ($2::boolean IS NULL OR (delivered_on IS NOT NULL) = $2)
@@ -106,7 +106,7 @@ async def orders(db: asyncpg.Pool, office: str, delivered: bool | None) -> list[
     return [_row(r, "lines", "delivered_items") for r in records]
 
 
-async def order(db: asyncpg.Pool, order_id: UUID) -> tuple[str | None, Row | None]:
+async def order(db: asyncpg.Connection, order_id: UUID) -> tuple[str | None, Row | None]:
     record = await db.fetchrow(
         f"SELECT country_office, {_ORDER_COLUMNS} FROM kit_orders WHERE order_id = $1", order_id
     )
@@ -116,7 +116,7 @@ async def order(db: asyncpg.Pool, order_id: UUID) -> tuple[str | None, Row | Non
     return row.pop("country_office"), row
 
 
-async def certifications(db: asyncpg.Pool, office: str) -> list[Row]:
+async def certifications(db: asyncpg.Connection, office: str) -> list[Row]:
     """Certified trades and whether their individual kit was ordered yet."""
     records = await db.fetch(
         """SELECT c.returnee_id, c.trade, c.level, c.certified_on, o.order_id, o.delivered_on
@@ -129,7 +129,7 @@ async def certifications(db: asyncpg.Pool, office: str) -> list[Row]:
     return [dict(r) for r in records]
 
 
-async def spend_per_trade(db: asyncpg.Pool, office: str) -> list[Row]:
+async def spend_per_trade(db: asyncpg.Connection, office: str) -> list[Row]:
     """What approved plans may spend per trade, and what handed-over kits cost."""
     records = await db.fetch(
         """WITH budgets AS (
@@ -167,7 +167,7 @@ async def spend_per_trade(db: asyncpg.Pool, office: str) -> list[Row]:
     return [dict(r) for r in records]
 
 
-async def lead_times(db: asyncpg.Pool, office: str) -> list[Row]:
+async def lead_times(db: asyncpg.Connection, office: str) -> list[Row]:
     """Days from a kit's approval (or certification) to its delivery; open ones count on."""
     records = await db.fetch(
         """SELECT order_id, basis, plan_id, trade, authorised_on, ordered_on, delivered_on,
