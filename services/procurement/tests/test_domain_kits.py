@@ -10,7 +10,12 @@ from procurement.domain.kits import (
     decide_kit,
     trade_kit,
 )
-from reintegration_contracts.events.procurement import KitDefined, KitItem, KitReviewedByReturnees
+from reintegration_contracts.events.procurement import (
+    KitDefined,
+    KitFeedback,
+    KitItem,
+    KitReviewedByReturnees,
+)
 from reintegration_sdk.errors import InvalidField, NotFound
 
 pytestmark = pytest.mark.unit
@@ -28,7 +33,7 @@ def review(version: int = 1, endorsed: bool = True, feedback: tuple[str, ...] = 
     return RecordReturneeReview("tailoring", version, on, endorsed, feedback, TODAY)
 
 
-def reviewed(version: int = 1, endorsed: bool = True, feedback: tuple[str, ...] = ()):
+def reviewed(version: int = 1, endorsed: bool = True, feedback: tuple[KitFeedback, ...] = ()):
     return KitReviewedByReturnees(
         trade="tailoring",
         kit_version=version,
@@ -53,8 +58,31 @@ def reviewed(version: int = 1, endorsed: bool = True, feedback: tuple[str, ...] 
         pytest.param(
             [defined(1), defined(2, SCISSORS)],
             review(1, endorsed=False, feedback=("add an iron",)),
-            [reviewed(1, endorsed=False, feedback=("add an iron",))],
+            # The words stay in procurement's database; the event says only that they asked.
+            [reviewed(1, endorsed=False, feedback=(KitFeedback.OTHER,))],
             id="an older version's review is still recorded",
+        ),
+        pytest.param(
+            [defined(1)],
+            RecordReturneeReview(
+                "tailoring",
+                1,
+                TODAY,
+                False,
+                ("add an iron",),
+                TODAY,
+                categories=(KitFeedback.ITEM_MISSING, KitFeedback.ITEM_MISSING),
+            ),
+            [reviewed(1, endorsed=False, feedback=(KitFeedback.ITEM_MISSING,))],
+            id="the categories given are what is published, once each",
+        ),
+        pytest.param(
+            [defined(1)],
+            RecordReturneeReview(
+                "tailoring", 1, TODAY, False, (), TODAY, categories=(KitFeedback.QUALITY_TOO_LOW,)
+            ),
+            [reviewed(1, endorsed=False, feedback=(KitFeedback.QUALITY_TOO_LOW,))],
+            id="a category alone says why",
         ),
     ],
 )

@@ -16,13 +16,17 @@ from procurement.domain.reviews import (
     budget_review,
     decide_review,
     evolve_review,
+    reason_text,
     review_id_for,
     review_line,
 )
 from reintegration_contracts.events.procurement import (
+    AdjustmentReason,
     CatalogueItemPriced,
+    LineReason,
     PriceToleranceSet,
     ReviewFlag,
+    RevisionNote,
 )
 from reintegration_sdk.errors import InvalidField, NotFound, RuleViolation
 
@@ -89,10 +93,12 @@ def test_each_line_is_compared_with_the_catalogue(
     reviewed = review_line(submitted, prices, "XOF")
     assert reviewed.flags == flags
     assert reviewed.reviewed_unit_cost == reviewed_cost
+    # The event carries categories; the sentence people read is rendered from them.
+    said = reason_text(reviewed, prices.tolerance_percent)
     if reason_mentions is None:
-        assert reviewed.reason is None
+        assert (reviewed.reasons, said) == ([], None)
     else:
-        assert reason_mentions in (reviewed.reason or "")
+        assert reason_mentions in (said or "")
 
 
 def test_a_catalogue_in_another_currency_cannot_judge_the_line() -> None:
@@ -115,7 +121,13 @@ def test_the_automatic_review_carries_both_budgets_and_the_reasons() -> None:
     assert reviewed.submitted_total == 2 * 120_000 + 2 * 5_000
     assert reviewed.reviewed_total == 2 * 90_000 + 2 * 5_000
     assert reviewed.tolerance_percent == 10
-    assert "more than 10% above the catalogue price 90000" in (reviewed.lines[0].reason or "")
+    assert reviewed.lines[0].reasons == [
+        LineReason.ABOVE_CATALOGUE_PRICE,
+        LineReason.ADJUSTED_TO_CATALOGUE_PRICE,
+    ]
+    assert "more than 10% above the catalogue price 90000" in (
+        reason_text(reviewed.lines[0], reviewed.tolerance_percent) or ""
+    )
 
 
 @pytest.mark.parametrize(
@@ -169,11 +181,21 @@ def test_a_replayed_submission_is_not_reviewed_twice() -> None:
 def test_an_officer_revision_overrides_a_line_and_keeps_its_flags() -> None:
     review = budget_review.fold(reviewed_history())
     [revised] = decide_review(review, revise(LineAdjustment(1, "supplier quote", 95_000)))
-    assert (revised.revision, revised.reviewer, revised.note) == (2, "officer-7", "ok")
+    # The officer's words stay in procurement's database: the event says there is a note.
+    assert (revised.revision, revised.reviewer, revised.note) == (
+        2,
+        "officer-7",
+        RevisionNote.OTHER,
+    )
+    assert "ok" not in revised.model_dump_json().replace("book", "")
     assert revised.reviewed_on == ON
     assert revised.lines[0].reviewed_unit_cost == 95_000
     assert revised.lines[0].flags == [ABOVE, NO_SPEC]
-    assert "officer: supplier quote" in (revised.lines[0].reason or "")
+    assert revised.lines[0].officer_reason is AdjustmentReason.OTHER
+    assert "supplier quote" not in revised.model_dump_json()
+    assert "officer: supplier quote" in (
+        reason_text(revised.lines[0], revised.tolerance_percent, "supplier quote") or ""
+    )
     assert revised.reviewed_total == 2 * 95_000
 
 

@@ -7,6 +7,7 @@ so the events, the read models they update and the facts read for them are one t
 from dataclasses import replace
 from uuid import UUID
 
+from procurement import words
 from procurement.domain import (
     ApprovedPlan,
     Certification,
@@ -20,6 +21,7 @@ from procurement.domain import (
     PriceCatalogue,
     PriceCommand,
     PriceEvent,
+    RecordReturneeReview,
     ReviewSubmittedPlan,
     ReviseReview,
     SubmittedLine,
@@ -48,7 +50,11 @@ async def change_prices(work: UnitOfWork, command: PriceCommand) -> list[PriceEv
 
 
 async def change_kit(work: UnitOfWork, trade: str, command: KitCommand) -> list[KitEvent]:
-    return await work.execute(trade_kit, trade_kit_stream(work.country_office, trade), command)
+    stream = trade_kit_stream(work.country_office, trade)
+    events = await work.execute(trade_kit, stream, command)
+    if isinstance(command, RecordReturneeReview) and command.review_id and command.feedback:
+        await words.keep_kit_feedback(work.db, work.country_office, command.review_id, command)
+    return events
 
 
 async def review_submitted_plan(work: UnitOfWork, plan: PlanSubmitted) -> list[BudgetReviewed]:
@@ -72,7 +78,9 @@ async def revise_review(work: UnitOfWork, command: ReviseReview) -> list[BudgetR
         catalogue=await catalogue_of(work),
         plan_decided=is_decided(await plan_of(work, command.plan_id)),
     )
-    return await work.execute(budget_review, stream, command)
+    [revised] = await work.execute(budget_review, stream, command)
+    await words.keep_revision_words(work.db, work.country_office, revised.revision, command)
+    return [revised]
 
 
 async def order_for_approved_plan(work: UnitOfWork, approval: PlanApproved) -> list[OrderEvent]:

@@ -1,6 +1,7 @@
 """HTTP routes of the price catalogue, the tolerance and the kit catalogue per trade."""
 
 from typing import Any
+from uuid import uuid4
 
 from fastapi import Response, status
 
@@ -71,7 +72,14 @@ async def review_kit(
 ) -> dict[str, Any]:
     """What returnee representatives said of a kit version."""
     command = RecordReturneeReview(
-        trade, kit_version, body.reviewed_on, body.endorsed, tuple(body.feedback), today()
+        trade,
+        kit_version,
+        body.reviewed_on,
+        body.endorsed,
+        tuple(body.feedback),
+        today(),
+        categories=tuple(body.categories),
+        review_id=uuid4(),
     )
     [reviewed] = await handlers.change_kit(work, trade, command)
     return reviewed.model_dump(mode="json")

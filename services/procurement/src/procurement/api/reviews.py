@@ -76,7 +76,7 @@ async def revise_review(plan_id: UUID, body: RevisionIn, work: Work) -> dict[str
     """An officer's revision: line overrides with reasons, against today's catalogue, dated
     the day the officer reviewed the lines (today unless `reviewed_on` says otherwise)."""
     adjustments = tuple(
-        LineAdjustment(a.line, a.reason, a.reviewed_unit_cost, a.specification)
+        LineAdjustment(a.line, a.reason, a.reviewed_unit_cost, a.specification, a.category)
         for a in body.adjustments
     )
     now = today()
@@ -89,6 +89,7 @@ async def revise_review(plan_id: UUID, body: RevisionIn, work: Work) -> dict[str
         plan_decided=False,  # the handler reads what committee decided
         today=now,
         note=body.note,
+        note_category=body.note_category,
     )
     [revised] = await handlers.revise_review(work, command)
     return revised.model_dump(mode="json")

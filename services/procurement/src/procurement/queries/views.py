@@ -7,6 +7,8 @@ from uuid import UUID
 import asyncpg
 
 from procurement.domain import DEFAULT_TOLERANCE_PERCENT
+from procurement.domain.reviews import reason_text
+from reintegration_contracts.events.procurement import ReviewedLine
 
 Row = dict[str, Any]
 
@@ -41,10 +43,12 @@ async def kits(db: asyncpg.Connection, office: str, trade: str | None = None) ->
         """SELECT v.trade, v.kit_version, v.items, v.defined_at,
                   coalesce(jsonb_agg(jsonb_build_object(
                       'reviewed_on', r.reviewed_on, 'endorsed', r.endorsed,
-                      'feedback', r.feedback) ORDER BY r.reviewed_on)
+                      'feedback', coalesce(w.feedback, '[]'),
+                      'feedback_categories', r.feedback) ORDER BY r.reviewed_on)
                     FILTER (WHERE r.event_id IS NOT NULL), '[]') AS returnee_reviews
            FROM kit_versions v
            LEFT JOIN kit_reviews r USING (country_office, trade, kit_version)
+           LEFT JOIN kit_review_words w ON w.review_id = r.review_id
            WHERE v.country_office = $1 AND ($2::text IS NULL OR v.trade = $2)
            GROUP BY v.trade, v.kit_version, v.items, v.defined_at
            ORDER BY v.trade, v.kit_version DESC""",
@@ -55,7 +59,20 @@ async def kits(db: asyncpg.Connection, office: str, trade: str | None = None) ->
 
 
 _REVIEW_COLUMNS = """plan_id, revision, review_id, reviewed_on, reviewer, awaiting_officer,
-    lines, flagged_lines, submitted_total, reviewed_total, currency, tolerance_percent, note"""
+    lines, flagged_lines, submitted_total, reviewed_total, currency, tolerance_percent,
+    note AS note_category"""
+_REVIEW_WORDS = """LEFT JOIN review_words w USING (plan_id, revision)"""
+_WORDS_COLUMNS = "w.note AS note, w.line_reasons"
+
+
+def _review(record: asyncpg.Record) -> Row:
+    """A revision as people read it: each line's reasons in words, the officer's note."""
+    row = _row(record, "lines", "line_reasons")
+    said: dict[str, str] = row.pop("line_reasons") or {}
+    for number, line in enumerate(row["lines"], start=1):
+        reviewed = ReviewedLine.model_validate(line)
+        line["reason"] = reason_text(reviewed, row["tolerance_percent"], said.get(str(number)))
+    return row
 
 
 async def latest_reviews(
@@ -63,9 +80,10 @@ async def latest_reviews(
 ) -> list[Row]:
     """Each plan's latest revision; `awaiting_officer=True` is the officers' queue."""
     records = await db.fetch(
-        f"""SELECT * FROM (
+        f"""SELECT latest.*, {_WORDS_COLUMNS} FROM (
                 SELECT DISTINCT ON (plan_id) {_REVIEW_COLUMNS} FROM budget_reviews
                 WHERE country_office = $1 ORDER BY plan_id, revision DESC) latest
+            {_REVIEW_WORDS}
             WHERE (NOT $2 OR flagged_lines > 0)
               AND ($3::boolean IS NULL OR awaiting_officer = $3)
             ORDER BY reviewed_on DESC, plan_id""",
@@ -73,18 +91,20 @@ async def latest_reviews(
         flagged_only,
         awaiting_officer,
     )
-    return [_row(r, "lines") for r in records]
+    return [_review(r) for r in records]
 
 
 async def review_revisions(db: asyncpg.Connection, plan_id: UUID) -> tuple[str | None, list[Row]]:
     """The office the review belongs to, and its revisions, oldest first."""
     records = await db.fetch(
-        f"""SELECT country_office, {_REVIEW_COLUMNS} FROM budget_reviews
-            WHERE plan_id = $1 ORDER BY revision""",
+        f"""SELECT r.*, {_WORDS_COLUMNS} FROM (
+                SELECT country_office, {_REVIEW_COLUMNS} FROM budget_reviews
+                WHERE plan_id = $1) r
+            {_REVIEW_WORDS} ORDER BY revision""",
         plan_id,
     )
     office = records[0]["country_office"] if records else None
-    rows = [_row(r, "lines") for r in records]
+    rows = [_review(r) for r in records]
     for row in rows:
         del row["country_office"]
     return office, rows
