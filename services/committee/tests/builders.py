@@ -10,7 +10,12 @@ import asyncpg
 import httpx
 
 from reintegration_contracts import EventEnvelope, topic_for
-from reintegration_contracts.events.procurement import BudgetReviewed, ReviewedLine, ReviewFlag
+from reintegration_contracts.events.procurement import (
+    BudgetReviewed,
+    LineReason,
+    ReviewedLine,
+    ReviewFlag,
+)
 from reintegration_contracts.events.training import CourseKind, TrainingCompleted
 from reintegration_sdk.testing.infrastructure import Infrastructure
 from reintegration_sdk.testing.service import (
@@ -80,7 +85,7 @@ def a_budget_review(
                 reviewed_unit_cost=80_000 - 1_000 * (revision - 1),
                 catalogue_unit_price=80_000,
                 flags=[ReviewFlag.ABOVE_CATALOGUE_PRICE],
-                reason="above catalogue price",
+                reasons=[LineReason.ABOVE_CATALOGUE_PRICE],
             ),
             ReviewedLine(
                 item="fabric", quantity=10, submitted_unit_cost=5_000, reviewed_unit_cost=5_000

@@ -33,7 +33,12 @@ from reintegration_contracts.events.committee import (
     PlanSubmitted,
     ReviewedBudgetLine,
 )
-from reintegration_contracts.events.procurement import BudgetReviewed, ReviewedLine, ReviewFlag
+from reintegration_contracts.events.procurement import (
+    BudgetReviewed,
+    LineReason,
+    ReviewedLine,
+    ReviewFlag,
+)
 from reintegration_contracts.types import Locality
 
 TODAY = date(2018, 6, 15)
@@ -112,7 +117,7 @@ def a_review(
             reviewed_unit_cost=80_000,
             catalogue_unit_price=80_000,
             flags=[ReviewFlag.ABOVE_CATALOGUE_PRICE],
-            reason="catalogue price",
+            reasons=[LineReason.ABOVE_CATALOGUE_PRICE],
         ),
         ReviewedLine(
             item="fabric", quantity=10, submitted_unit_cost=5_000, reviewed_unit_cost=5_000
@@ -155,7 +160,7 @@ def review_noted(revision: int = 1, reviewed_on: date = REVIEWED_ON) -> PlanBudg
                 submitted_unit_cost=90_000,
                 reviewed_unit_cost=80_000,
                 flags=["above_catalogue_price"],
-                reason="catalogue price",
+                reason="above catalogue price",
             ),
             ReviewedBudgetLine(
                 item="fabric", quantity=10, submitted_unit_cost=5_000, reviewed_unit_cost=5_000

@@ -328,7 +328,7 @@ def test_the_noted_review_puts_the_reviewed_budget_beside_the_submitted_one() ->
         submitted_unit_cost=90_000,
         reviewed_unit_cost=80_000,
         flags=["above_catalogue_price"],
-        reason="catalogue price",
+        reason="above catalogue price",
     )
     assert (noted.submitted_total, noted.reviewed_total, noted.flagged_lines) == (
         230_000,

@@ -4,15 +4,18 @@ from datetime import date
 
 import pytest
 
-from procurement.domain import fold
 from procurement.domain.kits import (
     DefineKit,
     RecordReturneeReview,
-    TradeKit,
     decide_kit,
-    evolve_kit,
+    trade_kit,
 )
-from reintegration_contracts.events.procurement import KitDefined, KitItem, KitReviewedByReturnees
+from reintegration_contracts.events.procurement import (
+    KitDefined,
+    KitFeedback,
+    KitItem,
+    KitReviewedByReturnees,
+)
 from reintegration_sdk.errors import InvalidField, NotFound
 
 pytestmark = pytest.mark.unit
@@ -30,7 +33,7 @@ def review(version: int = 1, endorsed: bool = True, feedback: tuple[str, ...] = 
     return RecordReturneeReview("tailoring", version, on, endorsed, feedback, TODAY)
 
 
-def reviewed(version: int = 1, endorsed: bool = True, feedback: tuple[str, ...] = ()):
+def reviewed(version: int = 1, endorsed: bool = True, feedback: tuple[KitFeedback, ...] = ()):
     return KitReviewedByReturnees(
         trade="tailoring",
         kit_version=version,
@@ -55,13 +58,36 @@ def reviewed(version: int = 1, endorsed: bool = True, feedback: tuple[str, ...] 
         pytest.param(
             [defined(1), defined(2, SCISSORS)],
             review(1, endorsed=False, feedback=("add an iron",)),
-            [reviewed(1, endorsed=False, feedback=("add an iron",))],
+            # The words stay in procurement's database; the event says only that they asked.
+            [reviewed(1, endorsed=False, feedback=(KitFeedback.OTHER,))],
             id="an older version's review is still recorded",
+        ),
+        pytest.param(
+            [defined(1)],
+            RecordReturneeReview(
+                "tailoring",
+                1,
+                TODAY,
+                False,
+                ("add an iron",),
+                TODAY,
+                categories=(KitFeedback.ITEM_MISSING, KitFeedback.ITEM_MISSING),
+            ),
+            [reviewed(1, endorsed=False, feedback=(KitFeedback.ITEM_MISSING,))],
+            id="the categories given are what is published, once each",
+        ),
+        pytest.param(
+            [defined(1)],
+            RecordReturneeReview(
+                "tailoring", 1, TODAY, False, (), TODAY, categories=(KitFeedback.QUALITY_TOO_LOW,)
+            ),
+            [reviewed(1, endorsed=False, feedback=(KitFeedback.QUALITY_TOO_LOW,))],
+            id="a category alone says why",
         ),
     ],
 )
 def test_kit_decisions(given, command, expected) -> None:
-    assert decide_kit(fold(evolve_kit, TradeKit(), given), command) == expected
+    assert decide_kit(trade_kit.fold(given), command) == expected
 
 
 @pytest.mark.parametrize(
@@ -86,11 +112,11 @@ def test_kit_decisions(given, command, expected) -> None:
 )
 def test_kit_refusals(given, command, error, field) -> None:
     with pytest.raises(error) as refused:
-        decide_kit(fold(evolve_kit, TradeKit(), given), command)
+        decide_kit(trade_kit.fold(given), command)
     assert getattr(refused.value, "field", None) == field
 
 
 def test_the_current_kit_is_the_latest_version() -> None:
-    kit = fold(evolve_kit, TradeKit(), [defined(1), defined(2, SCISSORS), reviewed(2)])
+    kit = trade_kit.fold([defined(1), defined(2, SCISSORS), reviewed(2)])
     assert kit.current == defined(2, SCISSORS)
     assert kit.reviews == (reviewed(2),)

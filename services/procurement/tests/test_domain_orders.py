@@ -5,7 +5,6 @@ from uuid import UUID
 
 import pytest
 
-from procurement.domain import fold
 from procurement.domain.orders import (
     ApprovedPlan,
     Certification,
@@ -15,11 +14,11 @@ from procurement.domain.orders import (
     OrderForApprovedPlan,
     OrderForCertifiedTrade,
     decide_order,
-    evolve_order,
+    kit_order,
     order_id_for_certification,
     order_id_for_plan,
 )
-from procurement.domain.prices import PriceCatalogue, evolve_prices
+from procurement.domain.prices import PriceCatalogue, price_catalogue
 from reintegration_contracts.events.committee import BudgetLine
 from reintegration_contracts.events.procurement import (
     CatalogueItemPriced,
@@ -47,14 +46,12 @@ TAILORING_KIT = KitDefined(
     trade="tailoring", kit_version=2, items=[KitItem(item="Sewing machine", quantity=1)]
 )
 CERTIFIED = Certification(RETURNEE, "tailoring", APPROVED_ON)
-PRICES = fold(
-    evolve_prices,
-    PriceCatalogue(),
+PRICES = price_catalogue.fold(
     [
         CatalogueItemPriced(
             item="sewing machine", unit="piece", unit_price=85_000, supplier="S", currency="XOF"
         )
-    ],
+    ]
 )
 
 
@@ -94,7 +91,7 @@ def test_an_approved_plan_orders_its_approved_budget() -> None:
 
 
 def test_a_replayed_approval_orders_nothing_twice() -> None:
-    state = fold(evolve_order, KitOrder(), plan_ordered())
+    state = kit_order.fold(plan_ordered())
     assert decide_order(state, OrderForApprovedPlan(APPROVED)) == []
 
 
@@ -156,12 +153,12 @@ def test_a_certified_kit_order_date_is_refused_out_of_order(on, reason) -> None:
 )
 def test_certified_kit_refusals(given, command, rule) -> None:
     with pytest.raises(RuleViolation) as refused:
-        decide_order(fold(evolve_order, KitOrder(), given), command)
+        decide_order(kit_order.fold(given), command)
     assert refused.value.rule == rule
 
 
 def test_a_delivery_records_items_values_and_acknowledgement() -> None:
-    state = fold(evolve_order, KitOrder(), plan_ordered())
+    state = kit_order.fold(plan_ordered())
     [delivered] = decide_order(state, deliver())
     assert delivered.order_id == order_id_for_plan(PLAN)
     assert (delivered.total_value, delivered.currency) == (105_000, "XOF")
@@ -185,7 +182,7 @@ def test_a_delivery_records_items_values_and_acknowledgement() -> None:
         pytest.param(
             [
                 *plan_ordered(),
-                *decide_order(fold(evolve_order, KitOrder(), plan_ordered()), deliver()),
+                *decide_order(kit_order.fold(plan_ordered()), deliver()),
             ],
             deliver(),
             "kit_already_delivered",
@@ -195,7 +192,7 @@ def test_a_delivery_records_items_values_and_acknowledgement() -> None:
 )
 def test_delivery_refusals(given, command, rule) -> None:
     with pytest.raises(RuleViolation) as refused:
-        decide_order(fold(evolve_order, KitOrder(), given), command)
+        decide_order(kit_order.fold(given), command)
     assert refused.value.rule == rule
 
 
@@ -223,7 +220,7 @@ def test_delivery_refusals(given, command, rule) -> None:
     ],
 )
 def test_delivery_input_refusals(command, field) -> None:
-    state = fold(evolve_order, KitOrder(), plan_ordered())
+    state = kit_order.fold(plan_ordered())
     with pytest.raises(InvalidField) as refused:
         decide_order(state, command)
     assert refused.value.field == field

@@ -2,14 +2,12 @@
 
 import pytest
 
-from procurement.domain import fold
 from procurement.domain.prices import (
     DEFAULT_TOLERANCE_PERCENT,
-    PriceCatalogue,
     PriceItem,
     SetTolerance,
     decide_prices,
-    evolve_prices,
+    price_catalogue,
 )
 from reintegration_contracts.events.procurement import CatalogueItemPriced, PriceToleranceSet
 from reintegration_sdk.errors import RuleViolation
@@ -42,19 +40,19 @@ def price(item: str = "Sewing machine", unit_price: int = 90_000, currency: str 
     ],
 )
 def test_price_catalogue_decisions(given, command, expected) -> None:
-    catalogue = fold(evolve_prices, PriceCatalogue(), given)
+    catalogue = price_catalogue.fold(given)
     assert decide_prices(catalogue, command) == expected
 
 
 def test_a_catalogue_keeps_one_currency() -> None:
-    catalogue = fold(evolve_prices, PriceCatalogue(), [priced()])
+    catalogue = price_catalogue.fold([priced()])
     with pytest.raises(RuleViolation) as refused:
         decide_prices(catalogue, price("Scissors", 2_000, currency="EUR"))
     assert refused.value.rule == "catalogue_currency_mismatch"
 
 
 def test_items_are_found_whatever_their_case_and_spacing() -> None:
-    catalogue = fold(evolve_prices, PriceCatalogue(), [priced("Sewing Machine", 90_000)])
+    catalogue = price_catalogue.fold([priced("Sewing Machine", 90_000)])
     found = catalogue.price_of(" sewing  machine")
     assert found is not None
     assert found.unit_price == 90_000

@@ -5,8 +5,7 @@ from uuid import UUID
 
 import pytest
 
-from procurement.domain import fold
-from procurement.domain.prices import PriceCatalogue, evolve_prices
+from procurement.domain.prices import PriceCatalogue, price_catalogue
 from procurement.domain.reviews import (
     AUTOMATIC_REVIEWER,
     BudgetReview,
@@ -14,15 +13,20 @@ from procurement.domain.reviews import (
     ReviewSubmittedPlan,
     ReviseReview,
     SubmittedLine,
+    budget_review,
     decide_review,
     evolve_review,
+    reason_text,
     review_id_for,
     review_line,
 )
 from reintegration_contracts.events.procurement import (
+    AdjustmentReason,
     CatalogueItemPriced,
+    LineReason,
     PriceToleranceSet,
     ReviewFlag,
+    RevisionNote,
 )
 from reintegration_sdk.errors import InvalidField, NotFound, RuleViolation
 
@@ -41,7 +45,7 @@ def catalogue(*events: CatalogueItemPriced | PriceToleranceSet) -> PriceCatalogu
     machine = CatalogueItemPriced(
         item="Sewing machine", unit="piece", unit_price=90_000, supplier="Sahel", currency="XOF"
     )
-    return fold(evolve_prices, PriceCatalogue(), [machine, *events])
+    return price_catalogue.fold([machine, *events])
 
 
 def line(cost: int, spec: str | None = "Singer, pedal", item: str = "sewing machine"):
@@ -89,10 +93,12 @@ def test_each_line_is_compared_with_the_catalogue(
     reviewed = review_line(submitted, prices, "XOF")
     assert reviewed.flags == flags
     assert reviewed.reviewed_unit_cost == reviewed_cost
+    # The event carries categories; the sentence people read is rendered from them.
+    said = reason_text(reviewed, prices.tolerance_percent)
     if reason_mentions is None:
-        assert reviewed.reason is None
+        assert (reviewed.reasons, said) == ([], None)
     else:
-        assert reason_mentions in (reviewed.reason or "")
+        assert reason_mentions in (said or "")
 
 
 def test_a_catalogue_in_another_currency_cannot_judge_the_line() -> None:
@@ -115,7 +121,13 @@ def test_the_automatic_review_carries_both_budgets_and_the_reasons() -> None:
     assert reviewed.submitted_total == 2 * 120_000 + 2 * 5_000
     assert reviewed.reviewed_total == 2 * 90_000 + 2 * 5_000
     assert reviewed.tolerance_percent == 10
-    assert "more than 10% above the catalogue price 90000" in (reviewed.lines[0].reason or "")
+    assert reviewed.lines[0].reasons == [
+        LineReason.ABOVE_CATALOGUE_PRICE,
+        LineReason.ADJUSTED_TO_CATALOGUE_PRICE,
+    ]
+    assert "more than 10% above the catalogue price 90000" in (
+        reason_text(reviewed.lines[0], reviewed.tolerance_percent) or ""
+    )
 
 
 @pytest.mark.parametrize(
@@ -157,33 +169,43 @@ def revised_history(*revision_dates: date) -> list:
     """The automatic review, then one officer revision per date."""
     history = reviewed_history()
     for on in revision_dates:
-        history += decide_review(fold(evolve_review, BudgetReview(), history), revise(on=on))
+        history += decide_review(budget_review.fold(history), revise(on=on))
     return history
 
 
 def test_a_replayed_submission_is_not_reviewed_twice() -> None:
-    review = fold(evolve_review, BudgetReview(), reviewed_history())
+    review = budget_review.fold(reviewed_history())
     assert decide_review(review, automatic(line(120_000, spec=None))) == []
 
 
 def test_an_officer_revision_overrides_a_line_and_keeps_its_flags() -> None:
-    review = fold(evolve_review, BudgetReview(), reviewed_history())
+    review = budget_review.fold(reviewed_history())
     [revised] = decide_review(review, revise(LineAdjustment(1, "supplier quote", 95_000)))
-    assert (revised.revision, revised.reviewer, revised.note) == (2, "officer-7", "ok")
+    # The officer's words stay in procurement's database: the event says there is a note.
+    assert (revised.revision, revised.reviewer, revised.note) == (
+        2,
+        "officer-7",
+        RevisionNote.OTHER,
+    )
+    assert "ok" not in revised.model_dump_json().replace("book", "")
     assert revised.reviewed_on == ON
     assert revised.lines[0].reviewed_unit_cost == 95_000
     assert revised.lines[0].flags == [ABOVE, NO_SPEC]
-    assert "officer: supplier quote" in (revised.lines[0].reason or "")
+    assert revised.lines[0].officer_reason is AdjustmentReason.OTHER
+    assert "supplier quote" not in revised.model_dump_json()
+    assert "officer: supplier quote" in (
+        reason_text(revised.lines[0], revised.tolerance_percent, "supplier quote") or ""
+    )
     assert revised.reviewed_total == 2 * 95_000
 
 
 def test_a_specification_given_in_a_revision_clears_its_flag_and_is_kept() -> None:
     history = reviewed_history(line(90_000, spec=None))
-    review = fold(evolve_review, BudgetReview(), history)
+    review = budget_review.fold(history)
     adjustment = LineAdjustment(1, "agreed with the returnee", specification="Butterfly JA2-1")
     [revised] = decide_review(review, revise(adjustment))
     assert revised.lines[0].flags == []
-    review = fold(evolve_review, review, [revised])
+    review = evolve_review(review, revised)
     [third] = decide_review(review, revise())
     assert (third.revision, third.lines[0].specification) == (3, "Butterfly JA2-1")
 
@@ -198,7 +220,7 @@ def test_a_specification_given_in_a_revision_clears_its_flag_and_is_kept() -> No
 def test_an_officer_revision_completes_the_review(adjustments) -> None:
     history = reviewed_history(line(120_000, spec=None), line(5_000, item="iron"))
     assert history[0].awaiting_officer
-    review = fold(evolve_review, BudgetReview(), history)
+    review = budget_review.fold(history)
     [revised] = decide_review(review, revise(*adjustments))
     # The officer has looked at every line, even those still flagged.
     assert revised.lines[1].flags == [UNKNOWN]
@@ -206,7 +228,7 @@ def test_an_officer_revision_completes_the_review(adjustments) -> None:
 
 
 def test_a_revision_uses_the_catalogue_as_it_is_now() -> None:
-    review = fold(evolve_review, BudgetReview(), reviewed_history(line(5_000, item="iron")))
+    review = budget_review.fold(reviewed_history(line(5_000, item="iron")))
     iron = CatalogueItemPriced(
         item="iron", unit="piece", unit_price=4_000, supplier="Sahel", currency="XOF"
     )
@@ -235,7 +257,7 @@ def test_a_revision_uses_the_catalogue_as_it_is_now() -> None:
     ],
 )
 def test_revision_refusals(history, command, error, rule) -> None:
-    review = fold(evolve_review, BudgetReview(), reviewed_history() if history is None else history)
+    review = budget_review.fold(reviewed_history() if history is None else history)
     with pytest.raises(error) as refused:
         decide_review(review, command)
     assert getattr(refused.value, "rule", None) == rule
@@ -251,7 +273,7 @@ def test_revision_refusals(history, command, error, rule) -> None:
     ],
 )
 def test_a_revision_is_dated_the_day_the_officer_reviewed_the_lines(revision_dates, on) -> None:
-    review = fold(evolve_review, BudgetReview(), revised_history(*revision_dates))
+    review = budget_review.fold(revised_history(*revision_dates))
     [revised] = decide_review(review, revise(on=on))
     assert (revised.revision, revised.reviewed_on) == (len(revision_dates) + 2, on)
 
@@ -272,7 +294,7 @@ def test_a_revision_is_dated_the_day_the_officer_reviewed_the_lines(revision_dat
     ],
 )
 def test_a_revision_date_is_refused_out_of_order(revision_dates, on, reason) -> None:
-    review = fold(evolve_review, BudgetReview(), revised_history(*revision_dates))
+    review = budget_review.fold(revised_history(*revision_dates))
     with pytest.raises(InvalidField) as refused:
         decide_review(review, revise(on=on))
     assert (refused.value.field, refused.value.reason) == ("reviewed_on", reason)

@@ -61,7 +61,7 @@ async def test_a_replayed_plan_approved_orders_nothing_twice(procurement) -> Non
     assert order["ordered_on"] == approval.approved_on.isoformat()
 
     def orders_of_the_plan(events: list[EventEnvelope]) -> list[EventEnvelope]:
-        return [e for e in events if e.subject == f"kit-order-plan-{plan_id}"]
+        return [e for e in events if e.subject == f"kit-order-plan-{office}-{plan_id}"]
 
     published = await read_topic(
         procurement.infrastructure,
@@ -121,13 +121,13 @@ async def test_an_approved_plan_kit_is_delivered_once_and_its_lead_time_exported
         until=lambda events: any(
             e.event_name == "KitDelivered"
             for e in events
-            if e.subject == f"kit-order-plan-{plan_id}"
+            if e.subject == f"kit-order-plan-{office}-{plan_id}"
         ),
     )
     [kit_delivered] = [
         e
         for e in published
-        if e.event_name == "KitDelivered" and e.subject == f"kit-order-plan-{plan_id}"
+        if e.event_name == "KitDelivered" and e.subject == f"kit-order-plan-{office}-{plan_id}"
     ]
     assert kit_delivered.data["acknowledged_by_beneficiary"] is True
     assert kit_delivered.actor == "officer-1"

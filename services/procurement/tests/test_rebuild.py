@@ -62,8 +62,8 @@ async def test_rebuilding_gives_the_same_rows(procurement) -> None:
     before = await table_snapshot(pool, _TABLES)
     streams = [
         f"budget-review-{plan_id}",
-        f"kit-order-plan-{plan_id}",
-        f"kit-order-certified-{returnee}-tailoring",
+        f"kit-order-plan-{office}-{plan_id}",
+        f"kit-order-certified-{office}-{returnee}-tailoring",
     ]
     count_events = "SELECT count(*) FROM events WHERE stream_id = ANY($1)"
     events_before = await pool.fetchval(count_events, streams)

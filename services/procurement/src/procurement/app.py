@@ -1,16 +1,16 @@
-"""Wiring: one process serves procurement's HTTP API, its relay and its subscribers."""
+"""The procurement service: price and kit catalogues, budget review, kit orders and delivery."""
 
 from pathlib import Path
 
-from fastapi import FastAPI
-
 from procurement.api import routers
 from procurement.policies import policies
+from procurement.projections import store
 from procurement.reactions import reactions
-from procurement.store import store
 from reintegration_contracts import Domain
-from reintegration_sdk.service import ServiceDefinition, create_app, serve
-from reintegration_sdk.settings import ServiceSettings
+from reintegration_contracts.subscriptions import consumes
+from reintegration_sdk import ServiceDefinition
+
+HTTP_PORT = 8104
 
 definition = ServiceDefinition(
     name="procurement",
@@ -20,15 +20,8 @@ definition = ServiceDefinition(
     migrations=Path(__file__).parent / "migrations",
     reactions=reactions,
     policies=policies,
-    consumes=[Domain.COMMITTEE, Domain.TRAINING],
-    default_port=8104,
+    # Committee submits and decides plans; training certifies trades.
+    consumes=consumes("procurement"),
+    default_port=HTTP_PORT,
     title="Reintegration procurement: catalogues, budget review, kit orders and delivery",
 )
-
-
-def build_app(settings: ServiceSettings | None = None) -> FastAPI:
-    return create_app(definition, settings)
-
-
-def main() -> None:
-    serve(definition)

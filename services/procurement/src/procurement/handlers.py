@@ -1,130 +1,89 @@
-"""Command handlers: load the stream and the facts a rule needs, decide, append."""
+"""Command handlers: gather the facts a rule needs, then run the command. No rules here.
 
-from collections.abc import Sequence
-from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+Each runs in the caller's unit of work (the route's transaction, or the inbox's for a policy),
+so the events, the read models they update and the facts read for them are one transaction.
+"""
+
+from dataclasses import replace
 from uuid import UUID
 
-import asyncpg
-
-from procurement import facts, streams
-from procurement.domain import Decider, fold
-from procurement.domain.kits import KitCommand, KitEvent, trade_kit
-from procurement.domain.orders import (
+from procurement import words
+from procurement.domain import (
     ApprovedPlan,
+    Certification,
     DeliverKit,
-    Handover,
+    KitCommand,
+    KitEvent,
     OrderEvent,
     OrderForApprovedPlan,
     OrderForCertifiedTrade,
-    kit_order,
-)
-from procurement.domain.prices import PriceCatalogue, PriceCommand, PriceEvent, price_catalogue
-from procurement.domain.reviews import (
-    LineAdjustment,
+    PlanFacts,
+    PriceCatalogue,
+    PriceCommand,
+    PriceEvent,
+    RecordReturneeReview,
     ReviewSubmittedPlan,
     ReviseReview,
     SubmittedLine,
     budget_review,
+    budget_review_stream,
+    certified_kit_order_stream,
+    is_approved,
+    is_decided,
+    kit_order,
+    plan_kit_order_stream,
+    price_catalogue,
+    price_catalogue_stream,
+    trade_kit,
+    trade_kit_stream,
 )
-from procurement.store import store
-from reintegration_contracts import EventPayload
+from procurement.queries import upstream
 from reintegration_contracts.events.committee import PlanApproved, PlanSubmitted
-from reintegration_contracts.events.procurement import BudgetReviewed, OrderBasis
+from reintegration_contracts.events.procurement import BudgetReviewed
+from reintegration_sdk import UnitOfWork
 from reintegration_sdk.auth import AuthorizationError
-from reintegration_sdk.eventstore import EventContext
-
-S = TypeVar("S")
-C = TypeVar("C")
-E = TypeVar("E", bound=EventPayload)
 
 
-def today() -> date:
-    return datetime.now(UTC).date()
+async def change_prices(work: UnitOfWork, command: PriceCommand) -> list[PriceEvent]:
+    stream = price_catalogue_stream(work.country_office)
+    return await work.execute(price_catalogue, stream, command)
 
 
-async def _load(
-    db: asyncpg.Connection, decider: Decider[S, Any, Any], stream_id: str, office: str
-) -> tuple[S, int]:
-    history = await store.load(db, stream_id)
-    if history and history[0].country_office != office:
-        raise AuthorizationError("this record belongs to another country office")
-    payloads: list[Any] = [event.payload() for event in history]
-    return fold(decider.evolve, decider.initial, payloads), (history[-1].version if history else 0)
-
-
-async def _execute(
-    db: asyncpg.Connection,
-    decider: Decider[S, C, E],
-    stream_id: str,
-    command: C,
-    context: EventContext,
-) -> Sequence[E]:
-    state, version = await _load(db, decider, stream_id, context.country_office)
-    events = decider.decide(state, command)
-    await store.append(db, stream_id, version, events, context)
+async def change_kit(work: UnitOfWork, trade: str, command: KitCommand) -> list[KitEvent]:
+    stream = trade_kit_stream(work.country_office, trade)
+    events = await work.execute(trade_kit, stream, command)
+    if isinstance(command, RecordReturneeReview) and command.review_id and command.feedback:
+        await words.keep_kit_feedback(work.db, work.country_office, command.review_id, command)
     return events
 
 
-async def catalogue_of(db: asyncpg.Connection, office: str) -> PriceCatalogue:
-    catalogue, _ = await _load(db, price_catalogue, streams.price_catalogue(office), office)
-    return catalogue
-
-
-async def change_prices(
-    db: asyncpg.Connection, command: PriceCommand, context: EventContext
-) -> Sequence[PriceEvent]:
-    stream = streams.price_catalogue(context.country_office)
-    return await _execute(db, price_catalogue, stream, command, context)
-
-
-async def change_kit(
-    db: asyncpg.Connection, trade: str, command: KitCommand, context: EventContext
-) -> Sequence[KitEvent]:
-    stream = streams.trade_kit(context.country_office, trade)
-    return await _execute(db, trade_kit, stream, command, context)
-
-
-async def review_submitted_plan(
-    db: asyncpg.Connection, plan: PlanSubmitted, context: EventContext
-) -> Sequence[BudgetReviewed]:
+async def review_submitted_plan(work: UnitOfWork, plan: PlanSubmitted) -> list[BudgetReviewed]:
     lines = tuple(
         SubmittedLine(line.item, line.quantity, line.unit_cost, line.specification)
         for line in plan.budget_lines
     )
-    catalogue = await catalogue_of(db, context.country_office)
-    command = ReviewSubmittedPlan(plan.plan_id, lines, plan.currency, catalogue, plan.submitted_on)
-    return await _execute(db, budget_review, streams.budget_review(plan.plan_id), command, context)
-
-
-async def revise_review(
-    db: asyncpg.Connection,
-    plan_id: UUID,
-    adjustments: tuple[LineAdjustment, ...],
-    note: str | None,
-    reviewed_on: date | None,
-    context: EventContext,
-) -> Sequence[BudgetReviewed]:
-    status = await facts.plan_status(db, plan_id, context.country_office)
-    catalogue = await catalogue_of(db, context.country_office)
-    decided = status in ("approved", "rejected")
-    now = today()
-    command = ReviseReview(
-        plan_id,
-        adjustments,
-        catalogue,
-        reviewed_on=reviewed_on or now,
-        reviewer=context.actor,
-        plan_decided=decided,
-        today=now,
-        note=note,
+    command = ReviewSubmittedPlan(
+        plan.plan_id, lines, plan.currency, await catalogue_of(work), plan.submitted_on
     )
-    return await _execute(db, budget_review, streams.budget_review(plan_id), command, context)
+    return await work.execute(budget_review, budget_review_stream(plan.plan_id), command)
 
 
-async def order_for_approved_plan(
-    db: asyncpg.Connection, approval: PlanApproved, context: EventContext
-) -> Sequence[OrderEvent]:
+async def revise_review(work: UnitOfWork, command: ReviseReview) -> list[BudgetReviewed]:
+    stream = budget_review_stream(command.plan_id)
+    if (await work.load(budget_review, stream)).elsewhere:
+        # The review is read under the plan's office alone, and refused elsewhere the same way.
+        raise AuthorizationError("this budget review belongs to another country office")
+    command = replace(
+        command,
+        catalogue=await catalogue_of(work),
+        plan_decided=is_decided(await plan_of(work, command.plan_id)),
+    )
+    [revised] = await work.execute(budget_review, stream, command)
+    await words.keep_revision_words(work.db, work.country_office, revised.revision, command)
+    return [revised]
+
+
+async def order_for_approved_plan(work: UnitOfWork, approval: PlanApproved) -> list[OrderEvent]:
     plan = ApprovedPlan(
         approval.plan_id,
         tuple(approval.beneficiary_ids),
@@ -133,46 +92,53 @@ async def order_for_approved_plan(
         tuple(approval.approved_budget),
         approval.currency,
     )
-    command = OrderForApprovedPlan(plan)
-    return await _execute(db, kit_order, streams.plan_kit_order(plan.plan_id), command, context)
+    stream = plan_kit_order_stream(work.country_office, plan.plan_id)
+    return await work.execute(kit_order, stream, OrderForApprovedPlan(plan))
 
 
 async def order_for_certified_trade(
-    db: asyncpg.Connection,
-    returnee_id: UUID,
-    trade: str,
-    ordered_on: date | None,
-    context: EventContext,
-) -> Sequence[OrderEvent]:
-    office = context.country_office
-    certification = await facts.certification(db, returnee_id, trade, office)
-    kit, _ = await _load(db, trade_kit, streams.trade_kit(office, trade), office)
-    catalogue = await catalogue_of(db, office)
-    now = today()
-    command = OrderForCertifiedTrade(
-        returnee_id, trade, certification, kit.current, catalogue, ordered_on or now, now
+    work: UnitOfWork, command: OrderForCertifiedTrade
+) -> list[OrderEvent]:
+    office, returnee_id, trade = work.country_office, command.returnee_id, command.trade
+    kit = (await work.load(trade_kit, trade_kit_stream(office, trade))).state
+    command = replace(
+        command,
+        certification=await certification_of(work, returnee_id, trade),
+        kit=kit.current,
+        catalogue=await catalogue_of(work),
     )
-    stream = streams.certified_kit_order(returnee_id, trade)
-    return await _execute(db, kit_order, stream, command, context)
+    stream = certified_kit_order_stream(office, returnee_id, trade)
+    return await work.execute(kit_order, stream, command)
 
 
 async def deliver_plan_kit(
-    db: asyncpg.Connection, plan_id: UUID, handover: Handover, context: EventContext
-) -> Sequence[OrderEvent]:
-    approved = await facts.plan_status(db, plan_id, context.country_office) == "approved"
-    command = DeliverKit(OrderBasis.APPROVED_PLAN, approved, handover, today())
-    return await _execute(db, kit_order, streams.plan_kit_order(plan_id), command, context)
+    work: UnitOfWork, plan_id: UUID, command: DeliverKit
+) -> list[OrderEvent]:
+    command = replace(command, entitled=is_approved(await plan_of(work, plan_id)))
+    stream = plan_kit_order_stream(work.country_office, plan_id)
+    return await work.execute(kit_order, stream, command)
 
 
 async def deliver_certified_kit(
-    db: asyncpg.Connection,
-    returnee_id: UUID,
-    trade: str,
-    handover: Handover,
-    context: EventContext,
-) -> Sequence[OrderEvent]:
-    office = context.country_office
-    certified = await facts.certification(db, returnee_id, trade, office) is not None
-    command = DeliverKit(OrderBasis.CERTIFIED_TRADE, certified, handover, today())
-    stream = streams.certified_kit_order(returnee_id, trade)
-    return await _execute(db, kit_order, stream, command, context)
+    work: UnitOfWork, returnee_id: UUID, trade: str, command: DeliverKit
+) -> list[OrderEvent]:
+    certified = await certification_of(work, returnee_id, trade) is not None
+    command = replace(command, entitled=certified)
+    stream = certified_kit_order_stream(work.country_office, returnee_id, trade)
+    return await work.execute(kit_order, stream, command)
+
+
+# Facts ---------------------------------------------------------------------------------------
+
+
+async def catalogue_of(work: UnitOfWork) -> PriceCatalogue:
+    stream = price_catalogue_stream(work.country_office)
+    return (await work.load(price_catalogue, stream)).state
+
+
+async def plan_of(work: UnitOfWork, plan_id: UUID) -> PlanFacts | None:
+    return await upstream.plan(work.db, work.country_office, plan_id)
+
+
+async def certification_of(work: UnitOfWork, returnee_id: UUID, trade: str) -> Certification | None:
+    return await upstream.certification(work.db, work.country_office, returnee_id, trade)

@@ -7,10 +7,9 @@ nothing: one review and one order per plan, their ids and streams derived from t
 import asyncpg
 
 from procurement import handlers
+from procurement.projections import store
 from reintegration_contracts.events.committee import PlanApproved, PlanSubmitted
-from reintegration_sdk.dispatch import EventHandlers
-from reintegration_sdk.events import EventMeta
-from reintegration_sdk.eventstore import EventContext
+from reintegration_sdk import EventHandlers, EventMeta, UnitOfWork
 
 # The envelope's actor of what procurement does on its own, without an officer.
 AUTOMATIC = "procurement-automatic"
@@ -23,7 +22,7 @@ async def review_submitted_plan(
     db: asyncpg.Connection, event: PlanSubmitted, meta: EventMeta
 ) -> None:
     # One review per plan (its id derives from the plan's); a replayed submission adds none.
-    await handlers.review_submitted_plan(db, event, EventContext.caused_by(meta, AUTOMATIC))
+    await handlers.review_submitted_plan(UnitOfWork.caused_by(db, store, meta, AUTOMATIC), event)
 
 
 @policies.on(PlanApproved)
@@ -32,4 +31,4 @@ async def order_for_approved_plan(
 ) -> None:
     # Ordering is automatic: the approved budget is what the committee agreed to buy. One order
     # per plan (its id and its stream derive from the plan's); a replayed approval adds none.
-    await handlers.order_for_approved_plan(db, event, EventContext.caused_by(meta, AUTOMATIC))
+    await handlers.order_for_approved_plan(UnitOfWork.caused_by(db, store, meta, AUTOMATIC), event)

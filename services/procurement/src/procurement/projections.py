@@ -19,8 +19,7 @@ from reintegration_contracts.events.procurement import (
     KitReviewedByReturnees,
     PriceToleranceSet,
 )
-from reintegration_sdk.dispatch import EventHandlers
-from reintegration_sdk.events import EventMeta
+from reintegration_sdk import EventHandlers, EventMeta, EventStore
 
 read_models = EventHandlers(
     "procurement-read-models",
@@ -93,15 +92,17 @@ async def on_kit_reviewed_by_returnees(
 ) -> None:
     await db.execute(
         """INSERT INTO kit_reviews (event_id, country_office, trade, kit_version, reviewed_on,
-                                    endorsed, feedback)
-           VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb) ON CONFLICT DO NOTHING""",
+                                    endorsed, feedback, review_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8) ON CONFLICT DO NOTHING""",
         meta.event_id,
         meta.country_office,
         event.trade,
         event.kit_version,
         event.reviewed_on,
         event.endorsed,
-        _json(list(event.feedback)),
+        _json([category.value for category in event.feedback]),
+        # A review recorded as v1 has no name of its own: its event id is one, rebuild or not.
+        event.review_id or meta.event_id,
     )
 
 
@@ -127,7 +128,7 @@ async def on_budget_reviewed(
         event.reviewed_total,
         event.currency,
         event.tolerance_percent,
-        event.note,
+        event.note.value if event.note else None,
         event.awaiting_officer,
     )
 
@@ -166,3 +167,8 @@ async def on_kit_delivered(db: asyncpg.Connection, event: KitDelivered, meta: Ev
         event.total_value,
         event.acknowledged_by_beneficiary,
     )
+
+
+# The one event store of the service: commands append through it, and these read models are
+# updated in the appending transaction, so the API reads its writes.
+store = EventStore(projections=[read_models])

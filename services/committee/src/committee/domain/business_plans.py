@@ -25,7 +25,7 @@ from reintegration_contracts.events.committee import (
     PlanSubmitted,
     ReviewedBudgetLine,
 )
-from reintegration_contracts.events.procurement import BudgetReviewed
+from reintegration_contracts.events.procurement import BudgetReviewed, ReviewedLine
 from reintegration_contracts.events.training import CourseKind, TrainingCompleted
 from reintegration_contracts.types import Locality
 from reintegration_sdk import Decider, InvalidField, InvalidFields, NotFound, RuleViolation
@@ -255,7 +255,7 @@ def _note_review(plan: Plan | None, review: BudgetReviewed) -> list[PlanEvent]:
             submitted_unit_cost=line.submitted_unit_cost,
             reviewed_unit_cost=line.reviewed_unit_cost,
             flags=[flag.value for flag in line.flags],
-            reason=line.reason,
+            reason=_reasons_said(line),
         )
         for line in review.lines
     ]
@@ -385,3 +385,9 @@ def _amend(decided: _Decidable, command: AmendPlan) -> list[PlanEvent]:
         conditions=list(command.conditions),
     )
     return [amendment, _approval(decided, budget, command.conditions, True)]
+
+
+def _reasons_said(line: ReviewedLine) -> str | None:
+    """Procurement's reasons for a line are categories (its officers' words stay with it)."""
+    said = [*line.reasons, *([line.officer_reason] if line.officer_reason else [])]
+    return "; ".join(reason.value.replace("_", " ") for reason in said) or None

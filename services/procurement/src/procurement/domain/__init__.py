@@ -1,28 +1,101 @@
-"""Procurement's rules, pure: commands are decided into events, events folded into state."""
+"""Procurement's rules, pure: each kind of stream has its Decider (`price_catalogue`,
+`trade_kit`, `budget_review`, `kit_order`) and its stream id; `plans` folds what committee
+published into where a plan stands. The SDK loads, folds, decides and appends
+(`UnitOfWork.execute`). No I/O here.
+"""
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from procurement.domain.kits import (
+    DefineKit,
+    KitCommand,
+    KitEvent,
+    RecordReturneeReview,
+    TradeKit,
+    trade_kit,
+    trade_kit_stream,
+)
+from procurement.domain.orders import (
+    ApprovedPlan,
+    Certification,
+    DeliverKit,
+    Handover,
+    KitOrder,
+    OrderCommand,
+    OrderEvent,
+    OrderForApprovedPlan,
+    OrderForCertifiedTrade,
+    certified_kit_order_stream,
+    kit_order,
+    plan_kit_order_stream,
+)
+from procurement.domain.plans import (
+    PlanEvent,
+    PlanFacts,
+    PlanStatus,
+    evolve_plan,
+    is_approved,
+    is_decided,
+)
+from procurement.domain.prices import (
+    DEFAULT_TOLERANCE_PERCENT,
+    PriceCatalogue,
+    PriceCommand,
+    PriceEvent,
+    PriceItem,
+    SetTolerance,
+    item_key,
+    price_catalogue,
+    price_catalogue_stream,
+)
+from procurement.domain.reviews import (
+    BudgetReview,
+    LineAdjustment,
+    ReviewSubmittedPlan,
+    ReviseReview,
+    SubmittedLine,
+    budget_review,
+    budget_review_stream,
+)
 
-S = TypeVar("S")
-E = TypeVar("E")
-
-
-def fold(evolve: Callable[[S, E], S], initial: S, events: Iterable[E]) -> S:
-    """The state a stream's events leave behind."""
-    state = initial
-    for event in events:
-        state = evolve(state, event)
-    return state
-
-
-C = TypeVar("C")
-
-
-@dataclass(frozen=True)
-class Decider(Generic[S, C, E]):
-    """One kind of stream: where its state starts, how commands decide, how events fold."""
-
-    initial: S
-    decide: Callable[[S, C], list[E]]
-    evolve: Callable[[S, E], S]
+__all__ = [
+    "DEFAULT_TOLERANCE_PERCENT",
+    "ApprovedPlan",
+    "BudgetReview",
+    "Certification",
+    "DefineKit",
+    "DeliverKit",
+    "Handover",
+    "KitCommand",
+    "KitEvent",
+    "KitOrder",
+    "LineAdjustment",
+    "OrderCommand",
+    "OrderEvent",
+    "OrderForApprovedPlan",
+    "OrderForCertifiedTrade",
+    "PlanEvent",
+    "PlanFacts",
+    "PlanStatus",
+    "PriceCatalogue",
+    "PriceCommand",
+    "PriceEvent",
+    "PriceItem",
+    "RecordReturneeReview",
+    "ReviewSubmittedPlan",
+    "ReviseReview",
+    "SetTolerance",
+    "SubmittedLine",
+    "TradeKit",
+    "budget_review",
+    "budget_review_stream",
+    "certified_kit_order_stream",
+    "evolve_plan",
+    "is_approved",
+    "is_decided",
+    "item_key",
+    "kit_order",
+    "plan_kit_order_stream",
+    "price_catalogue",
+    "price_catalogue_stream",
+    "trade_kit",
+    "trade_kit_stream",
+]

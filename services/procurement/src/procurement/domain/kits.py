@@ -2,15 +2,21 @@
 
 from dataclasses import dataclass, replace
 from datetime import date
+from uuid import UUID
 
-from procurement.domain import Decider
 from procurement.domain.prices import item_key
 from reintegration_contracts.events.procurement import (
     KitDefined,
+    KitFeedback,
     KitItem,
     KitReviewedByReturnees,
 )
-from reintegration_sdk.errors import InvalidField, NotFound
+from reintegration_sdk import Decider, InvalidField, NotFound
+
+
+def trade_kit_stream(country_office: str, trade: str) -> str:
+    """One kit per trade and office: each office sets its kits with its own trainers."""
+    return f"kit-{country_office}-{trade}"
 
 
 @dataclass(frozen=True)
@@ -36,8 +42,10 @@ class RecordReturneeReview:
     kit_version: int
     reviewed_on: date
     endorsed: bool
-    feedback: tuple[str, ...]
+    feedback: tuple[str, ...]  # the representatives' words: kept locally, never on the wire
     today: date
+    categories: tuple[KitFeedback, ...] = ()
+    review_id: UUID | None = None
 
 
 KitCommand = DefineKit | RecordReturneeReview
@@ -67,15 +75,19 @@ def _review(kit: TradeKit, command: RecordReturneeReview) -> list[KitEvent]:
         raise NotFound(f"the {command.trade} kit has no version {command.kit_version}")
     if command.reviewed_on > command.today:
         raise InvalidField("reviewed_on", "is in the future")
-    if not command.endorsed and not command.feedback:
+    said = tuple(words for words in command.feedback if words.strip())
+    if not command.endorsed and not said and not command.categories:
         raise InvalidField("feedback", "say what the returnee representatives want changed")
+    # Words without a category still tell that they asked for something.
+    categories = command.categories or ((KitFeedback.OTHER,) if said else ())
     return [
         KitReviewedByReturnees(
             trade=command.trade,
             kit_version=command.kit_version,
             reviewed_on=command.reviewed_on,
             endorsed=command.endorsed,
-            feedback=list(command.feedback),
+            feedback=list(dict.fromkeys(categories)),
+            review_id=command.review_id,
         )
     ]
 
@@ -86,4 +98,6 @@ def evolve_kit(kit: TradeKit, event: KitEvent) -> TradeKit:
     return replace(kit, reviews=(*kit.reviews, event))
 
 
-trade_kit: Decider[TradeKit, KitCommand, KitEvent] = Decider(TradeKit(), decide_kit, evolve_kit)
+trade_kit: Decider[TradeKit, KitCommand, KitEvent] = Decider(
+    initial=TradeKit(), evolve=evolve_kit, decide=decide_kit
+)

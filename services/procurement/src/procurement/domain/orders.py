@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 from uuid import UUID, uuid5
 
-from procurement.domain import Decider
 from procurement.domain.prices import PriceCatalogue, item_key
 from reintegration_contracts.events.committee import BudgetLine
 from reintegration_contracts.events.procurement import (
@@ -23,7 +22,7 @@ from reintegration_contracts.events.procurement import (
     OrderBasis,
     OrderLine,
 )
-from reintegration_sdk.errors import InvalidField, RuleViolation
+from reintegration_sdk import Decider, InvalidField, RuleViolation
 
 _ORDER_IDS = UUID("0b7e5d3e-2f7c-4f0a-8a57-5d1e6c9b4a10")
 
@@ -35,6 +34,16 @@ def order_id_for_plan(plan_id: UUID) -> UUID:
 
 def order_id_for_certification(returnee_id: UUID, trade: str) -> UUID:
     return uuid5(_ORDER_IDS, f"certified:{returnee_id}:{trade}")
+
+
+def plan_kit_order_stream(country_office: str, plan_id: UUID) -> str:
+    """A kit order's stream is named by what entitles it, so one entitlement never holds two
+    orders; and by the office, as every kit stream is, so no office's id can take another's."""
+    return f"kit-order-plan-{country_office}-{plan_id}"
+
+
+def certified_kit_order_stream(country_office: str, returnee_id: UUID, trade: str) -> str:
+    return f"kit-order-certified-{country_office}-{returnee_id}-{trade}"
 
 
 @dataclass(frozen=True)
@@ -242,5 +251,5 @@ def evolve_order(state: KitOrder, event: OrderEvent) -> KitOrder:
 
 
 kit_order: Decider[KitOrder, OrderCommand, OrderEvent] = Decider(
-    KitOrder(), decide_order, evolve_order
+    initial=KitOrder(), evolve=evolve_order, decide=decide_order
 )

@@ -4,12 +4,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
-from procurement.domain import Decider
 from reintegration_contracts.events.procurement import CatalogueItemPriced, PriceToleranceSet
-from reintegration_sdk.errors import RuleViolation
+from reintegration_sdk import Decider, RuleViolation
 
 # Offices that never set a tolerance still get a review that forgives small price drift.
 DEFAULT_TOLERANCE_PERCENT = 10
+
+
+def price_catalogue_stream(country_office: str) -> str:
+    return f"price-catalogue-{country_office}"
 
 
 def item_key(item: str) -> str:
@@ -82,5 +85,5 @@ def evolve_prices(catalogue: PriceCatalogue, event: PriceEvent) -> PriceCatalogu
 
 
 price_catalogue: Decider[PriceCatalogue, PriceCommand, PriceEvent] = Decider(
-    PriceCatalogue(), decide_prices, evolve_prices
+    initial=PriceCatalogue(), evolve=evolve_prices, decide=decide_prices
 )

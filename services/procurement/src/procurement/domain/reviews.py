@@ -14,15 +14,17 @@ from dataclasses import dataclass, replace
 from datetime import date
 from uuid import UUID, uuid5
 
-from procurement.domain import Decider
 from procurement.domain.prices import PriceCatalogue
 from reintegration_contracts.events.procurement import (
+    AdjustmentReason,
     BudgetReviewed,
     CatalogueItemPriced,
+    LineReason,
     ReviewedLine,
     ReviewFlag,
+    RevisionNote,
 )
-from reintegration_sdk.errors import InvalidField, NotFound, RuleViolation
+from reintegration_sdk import Decider, InvalidField, NotFound, RuleViolation
 
 AUTOMATIC_REVIEWER = "automatic"
 # Flags only an officer can settle: no catalogue price to bring the line to, or no
@@ -34,6 +36,10 @@ _REVIEW_IDS = UUID("6f1c7a52-94a4-4f44-9a49-0c3f0b5f8e21")
 def review_id_for(plan_id: UUID) -> UUID:
     """One review per plan, whatever its revisions: the committee notes it by this id."""
     return uuid5(_REVIEW_IDS, str(plan_id))
+
+
+def budget_review_stream(plan_id: UUID) -> str:
+    return f"budget-review-{plan_id}"
 
 
 @dataclass(frozen=True)
@@ -68,9 +74,10 @@ class ReviewSubmittedPlan:
 @dataclass(frozen=True)
 class LineAdjustment:
     line: int  # 1-based, as the review lists them
-    reason: str
+    reason: str  # the officer's words: kept in procurement's database, never on the wire
     reviewed_unit_cost: int | None = None
     specification: str | None = None
+    category: AdjustmentReason = AdjustmentReason.OTHER
 
 
 @dataclass(frozen=True)
@@ -82,7 +89,8 @@ class ReviseReview:
     reviewer: str
     plan_decided: bool
     today: date
-    note: str | None = None
+    note: str | None = None  # the officer's words: kept in procurement's database
+    note_category: RevisionNote | None = None
 
 
 ReviewCommand = ReviewSubmittedPlan | ReviseReview
@@ -157,10 +165,17 @@ def _reviewed(
         reviewed_total=sum(line.quantity * line.reviewed_unit_cost for line in checked),
         currency=currency,
         tolerance_percent=command.catalogue.tolerance_percent,
-        note=revision_by.note if revision_by else None,
+        note=_note_category(revision_by) if revision_by else None,
         # An officer's revision is complete: the officer has looked at every line.
         awaiting_officer=revision_by is None and any(_needs_officer(line) for line in checked),
     )
+
+
+def _note_category(command: ReviseReview) -> RevisionNote | None:
+    if command.note_category is not None:
+        return command.note_category
+    # Words without a category still tell the committee there is a note to read here.
+    return RevisionNote.OTHER if (command.note or "").strip() else None
 
 
 def _needs_officer(line: ReviewedLine) -> bool:
@@ -173,26 +188,23 @@ def review_line(line: SubmittedLine, catalogue: PriceCatalogue, currency: str) -
     price = catalogue.price_of(line.item)
     comparable = price is not None and price.currency == currency
     flags: list[ReviewFlag] = []
-    reasons: list[str] = []
+    reasons: list[LineReason] = []
     if price is None:
         flags.append(ReviewFlag.NOT_IN_CATALOGUE)
-        reasons.append("not in the office's price catalogue")
+        reasons.append(LineReason.NOT_IN_CATALOGUE)
     elif not comparable:
         flags.append(ReviewFlag.NOT_IN_CATALOGUE)
-        reasons.append(f"the catalogue prices it in {price.currency}, the plan in {currency}")
+        reasons.append(LineReason.PRICED_IN_ANOTHER_CURRENCY)
     elif _above_tolerance(line.unit_cost, price, catalogue.tolerance_percent):
         flags.append(ReviewFlag.ABOVE_CATALOGUE_PRICE)
-        reasons.append(
-            f"unit cost {line.unit_cost} is more than {catalogue.tolerance_percent}% above "
-            f"the catalogue price {price.unit_price} ({price.supplier})"
-        )
+        reasons.append(LineReason.ABOVE_CATALOGUE_PRICE)
     if not (line.specification or "").strip():
         flags.append(ReviewFlag.MISSING_SPECIFICATION)
-        reasons.append("no specification of what exactly is to be bought")
+        reasons.append(LineReason.MISSING_SPECIFICATION)
     adjust = comparable and any(f is not ReviewFlag.NOT_IN_CATALOGUE for f in flags)
     reviewed_cost = price.unit_price if adjust and price is not None else line.unit_cost
     if reviewed_cost != line.unit_cost:
-        reasons.append(f"adjusted to the catalogue price {reviewed_cost}")
+        reasons.append(LineReason.ADJUSTED_TO_CATALOGUE_PRICE)
     return ReviewedLine(
         item=line.item,
         quantity=line.quantity,
@@ -200,9 +212,43 @@ def review_line(line: SubmittedLine, catalogue: PriceCatalogue, currency: str) -
         reviewed_unit_cost=reviewed_cost,
         catalogue_unit_price=price.unit_price if comparable and price is not None else None,
         flags=flags,
-        reason="; ".join(reasons) or None,
+        reasons=reasons,
         specification=line.specification,
     )
+
+
+def reason_text(
+    line: ReviewedLine, tolerance_percent: int | None, officer_words: str | None = None
+) -> str | None:
+    """The line's reasons as a sentence for the people who read the review. The event carries
+    categories and figures only; an officer's own words come from procurement's database."""
+    words = (officer_words or "").strip()
+    parts = [
+        # A reason recorded before reasons were categories: its words are all there is.
+        words if reason is LineReason.OTHER and words else _said(reason, line, tolerance_percent)
+        for reason in line.reasons
+    ]
+    if line.officer_reason is not None:
+        parts.append(f"officer: {words or line.officer_reason.value.replace('_', ' ')}")
+    return "; ".join(parts) or None
+
+
+def _said(reason: LineReason, line: ReviewedLine, tolerance_percent: int | None) -> str:
+    match reason:
+        case LineReason.NOT_IN_CATALOGUE:
+            return "not in the office's price catalogue"
+        case LineReason.PRICED_IN_ANOTHER_CURRENCY:
+            return "the catalogue prices it in another currency than the plan's"
+        case LineReason.ABOVE_CATALOGUE_PRICE:
+            return (
+                f"unit cost {line.submitted_unit_cost} is more than {tolerance_percent}% above "
+                f"the catalogue price {line.catalogue_unit_price}"
+            )
+        case LineReason.MISSING_SPECIFICATION:
+            return "no specification of what exactly is to be bought"
+        case LineReason.ADJUSTED_TO_CATALOGUE_PRICE:
+            return f"adjusted to the catalogue price {line.catalogue_unit_price}"
+    return "a reason recorded before reasons were categories"
 
 
 def _above_tolerance(unit_cost: int, price: CatalogueItemPriced, tolerance_percent: int) -> bool:
@@ -214,11 +260,10 @@ def _overridden(line: ReviewedLine, adjustment: LineAdjustment | None) -> Review
     if adjustment is None:
         return line
     cost = adjustment.reviewed_unit_cost
-    reason = "; ".join(filter(None, [line.reason, f"officer: {adjustment.reason}"]))
     return line.model_copy(
         update={
             "reviewed_unit_cost": line.reviewed_unit_cost if cost is None else cost,
-            "reason": reason,
+            "officer_reason": adjustment.category,
         }
     )
 
@@ -238,5 +283,5 @@ def evolve_review(review: BudgetReview, event: BudgetReviewed) -> BudgetReview:
 
 
 budget_review: Decider[BudgetReview, ReviewCommand, BudgetReviewed] = Decider(
-    BudgetReview(), decide_review, evolve_review
+    initial=BudgetReview(), evolve=evolve_review, decide=decide_review
 )

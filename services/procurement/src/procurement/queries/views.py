@@ -6,7 +6,9 @@ from uuid import UUID
 
 import asyncpg
 
-from procurement.domain.prices import DEFAULT_TOLERANCE_PERCENT
+from procurement.domain import DEFAULT_TOLERANCE_PERCENT
+from procurement.domain.reviews import reason_text
+from reintegration_contracts.events.procurement import ReviewedLine
 
 Row = dict[str, Any]
 
@@ -19,7 +21,7 @@ def _row(record: asyncpg.Record, *json_columns: str) -> Row:
     return row
 
 
-async def prices(db: asyncpg.Pool, office: str) -> list[Row]:
+async def prices(db: asyncpg.Connection, office: str) -> list[Row]:
     records = await db.fetch(
         """SELECT item, unit, unit_price, supplier, currency, priced_at FROM catalogue_prices
            WHERE country_office = $1 ORDER BY item_key""",
@@ -28,23 +30,25 @@ async def prices(db: asyncpg.Pool, office: str) -> list[Row]:
     return [dict(r) for r in records]
 
 
-async def tolerance_percent(db: asyncpg.Pool, office: str) -> int:
+async def tolerance_percent(db: asyncpg.Connection, office: str) -> int:
     value: int | None = await db.fetchval(
         "SELECT tolerance_percent FROM price_tolerances WHERE country_office = $1", office
     )
     return DEFAULT_TOLERANCE_PERCENT if value is None else value
 
 
-async def kits(db: asyncpg.Pool, office: str, trade: str | None = None) -> list[Row]:
+async def kits(db: asyncpg.Connection, office: str, trade: str | None = None) -> list[Row]:
     """Every version of each trade's kit, newest first, with what returnees said of it."""
     records = await db.fetch(
         """SELECT v.trade, v.kit_version, v.items, v.defined_at,
                   coalesce(jsonb_agg(jsonb_build_object(
                       'reviewed_on', r.reviewed_on, 'endorsed', r.endorsed,
-                      'feedback', r.feedback) ORDER BY r.reviewed_on)
+                      'feedback', coalesce(w.feedback, '[]'),
+                      'feedback_categories', r.feedback) ORDER BY r.reviewed_on)
                     FILTER (WHERE r.event_id IS NOT NULL), '[]') AS returnee_reviews
            FROM kit_versions v
            LEFT JOIN kit_reviews r USING (country_office, trade, kit_version)
+           LEFT JOIN kit_review_words w ON w.review_id = r.review_id
            WHERE v.country_office = $1 AND ($2::text IS NULL OR v.trade = $2)
            GROUP BY v.trade, v.kit_version, v.items, v.defined_at
            ORDER BY v.trade, v.kit_version DESC""",
@@ -55,17 +59,31 @@ async def kits(db: asyncpg.Pool, office: str, trade: str | None = None) -> list[
 
 
 _REVIEW_COLUMNS = """plan_id, revision, review_id, reviewed_on, reviewer, awaiting_officer,
-    lines, flagged_lines, submitted_total, reviewed_total, currency, tolerance_percent, note"""
+    lines, flagged_lines, submitted_total, reviewed_total, currency, tolerance_percent,
+    note AS note_category"""
+_REVIEW_WORDS = """LEFT JOIN review_words w USING (plan_id, revision)"""
+_WORDS_COLUMNS = "w.note AS note, w.line_reasons"
+
+
+def _review(record: asyncpg.Record) -> Row:
+    """A revision as people read it: each line's reasons in words, the officer's note."""
+    row = _row(record, "lines", "line_reasons")
+    said: dict[str, str] = row.pop("line_reasons") or {}
+    for number, line in enumerate(row["lines"], start=1):
+        reviewed = ReviewedLine.model_validate(line)
+        line["reason"] = reason_text(reviewed, row["tolerance_percent"], said.get(str(number)))
+    return row
 
 
 async def latest_reviews(
-    db: asyncpg.Pool, office: str, flagged_only: bool, awaiting_officer: bool | None = None
+    db: asyncpg.Connection, office: str, flagged_only: bool, awaiting_officer: bool | None = None
 ) -> list[Row]:
     """Each plan's latest revision; `awaiting_officer=True` is the officers' queue."""
     records = await db.fetch(
-        f"""SELECT * FROM (
+        f"""SELECT latest.*, {_WORDS_COLUMNS} FROM (
                 SELECT DISTINCT ON (plan_id) {_REVIEW_COLUMNS} FROM budget_reviews
                 WHERE country_office = $1 ORDER BY plan_id, revision DESC) latest
+            {_REVIEW_WORDS}
             WHERE (NOT $2 OR flagged_lines > 0)
               AND ($3::boolean IS NULL OR awaiting_officer = $3)
             ORDER BY reviewed_on DESC, plan_id""",
@@ -73,18 +91,20 @@ async def latest_reviews(
         flagged_only,
         awaiting_officer,
     )
-    return [_row(r, "lines") for r in records]
+    return [_review(r) for r in records]
 
 
-async def review_revisions(db: asyncpg.Pool, plan_id: UUID) -> tuple[str | None, list[Row]]:
+async def review_revisions(db: asyncpg.Connection, plan_id: UUID) -> tuple[str | None, list[Row]]:
     """The office the review belongs to, and its revisions, oldest first."""
     records = await db.fetch(
-        f"""SELECT country_office, {_REVIEW_COLUMNS} FROM budget_reviews
-            WHERE plan_id = $1 ORDER BY revision""",
+        f"""SELECT r.*, {_WORDS_COLUMNS} FROM (
+                SELECT country_office, {_REVIEW_COLUMNS} FROM budget_reviews
+                WHERE plan_id = $1) r
+            {_REVIEW_WORDS} ORDER BY revision""",
         plan_id,
     )
     office = records[0]["country_office"] if records else None
-    rows = [_row(r, "lines") for r in records]
+    rows = [_review(r) for r in records]
     for row in rows:
         del row["country_office"]
     return office, rows
@@ -95,7 +115,7 @@ _ORDER_COLUMNS = """order_id, basis, plan_id, beneficiary_ids, trade, kit_versio
     acknowledged"""
 
 
-async def orders(db: asyncpg.Pool, office: str, delivered: bool | None) -> list[Row]:
+async def orders(db: asyncpg.Connection, office: str, delivered: bool | None) -> list[Row]:
     records = await db.fetch(
         f"""SELECT {_ORDER_COLUMNS} FROM kit_orders
             WHERE country_office = $1 AND ($2::boolean IS NULL OR (delivered_on IS NOT NULL) = $2)
@@ -106,7 +126,7 @@ async def orders(db: asyncpg.Pool, office: str, delivered: bool | None) -> list[
     return [_row(r, "lines", "delivered_items") for r in records]
 
 
-async def order(db: asyncpg.Pool, order_id: UUID) -> tuple[str | None, Row | None]:
+async def order(db: asyncpg.Connection, order_id: UUID) -> tuple[str | None, Row | None]:
     record = await db.fetchrow(
         f"SELECT country_office, {_ORDER_COLUMNS} FROM kit_orders WHERE order_id = $1", order_id
     )
@@ -116,7 +136,7 @@ async def order(db: asyncpg.Pool, order_id: UUID) -> tuple[str | None, Row | Non
     return row.pop("country_office"), row
 
 
-async def certifications(db: asyncpg.Pool, office: str) -> list[Row]:
+async def certifications(db: asyncpg.Connection, office: str) -> list[Row]:
     """Certified trades and whether their individual kit was ordered yet."""
     records = await db.fetch(
         """SELECT c.returnee_id, c.trade, c.level, c.certified_on, o.order_id, o.delivered_on
@@ -129,7 +149,7 @@ async def certifications(db: asyncpg.Pool, office: str) -> list[Row]:
     return [dict(r) for r in records]
 
 
-async def spend_per_trade(db: asyncpg.Pool, office: str) -> list[Row]:
+async def spend_per_trade(db: asyncpg.Connection, office: str) -> list[Row]:
     """What approved plans may spend per trade, and what handed-over kits cost."""
     records = await db.fetch(
         """WITH budgets AS (
@@ -167,7 +187,7 @@ async def spend_per_trade(db: asyncpg.Pool, office: str) -> list[Row]:
     return [dict(r) for r in records]
 
 
-async def lead_times(db: asyncpg.Pool, office: str) -> list[Row]:
+async def lead_times(db: asyncpg.Connection, office: str) -> list[Row]:
     """Days from a kit's approval (or certification) to its delivery; open ones count on."""
     records = await db.fetch(
         """SELECT order_id, basis, plan_id, trade, authorised_on, ordered_on, delivered_on,
