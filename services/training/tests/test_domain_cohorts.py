@@ -332,7 +332,10 @@ def test_decisions(
             id="attendance after completion",
         ),
         pytest.param(
-            [vocational()], GrantDaycare(ISSA, 500, START, RATES, Sex.MALE), "not_enrolled", id="day-care"
+            [vocational()],
+            GrantDaycare(ISSA, 500, START, RATES, Sex.MALE),
+            "not_enrolled",
+            id="day-care",
         ),
     ],
 )
