@@ -53,14 +53,6 @@ class AssessSkill:
 
 
 def decide(skills: Skills, command: AssessSkill) -> list[EventPayload]:
-    if not command.registered:
-        raise RuleViolation(
-            "returnee_not_registered", "This office has not registered this returnee."
-        )
-    if command.assessed_on > command.today:
-        raise RuleViolation(
-            "dated_in_the_future", f"assessed_on: {command.assessed_on} has not come yet."
-        )
     centre = command.centre
     problems = []
     if not centre.registered:
@@ -71,6 +63,14 @@ def decide(skills: Skills, command: AssessSkill) -> list[EventPayload]:
         problems.append(("level", "only a certified skill has a level"))
     if problems:
         raise InvalidFields(problems)
+    if not command.registered:
+        raise RuleViolation(
+            "returnee_not_registered", "This office has not registered this returnee."
+        )
+    if command.assessed_on > command.today:
+        raise RuleViolation(
+            "dated_in_the_future", f"assessed_on: {command.assessed_on} has not come yet."
+        )
     if command.trade not in centre.trades:
         raise RuleViolation(
             "centre_does_not_offer_trade",
