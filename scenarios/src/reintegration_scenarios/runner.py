@@ -19,7 +19,8 @@ from reintegration_scenarios.script import Cohort, Decision, FunnelRow, Script
 from reintegration_sdk.auth import Role
 
 # Refusals that mean another service has not heard of the fact yet.
-UNTIL_COUNSELLED = Waits.on((409, "returnee_not_counselled"))
+# Training hears of the registration and the counselling from intake, over Kafka.
+UNTIL_COUNSELLED = Waits.on((409, "returnee_not_registered"), (409, "returnee_not_counselled"))
 UNTIL_TRAINED = Waits.on((409, "beneficiary_not_trained"))
 UNTIL_REVIEWED = Waits.on((409, "budget_not_reviewed"))
 UNTIL_MONITORED = Waits.on((404, "not_found"), (409, "no_kit_delivered"))
