@@ -15,6 +15,7 @@ from typing import Any
 
 from reintegration_scenarios import bodies
 from reintegration_scenarios.client import CommandRefused, Platform, Waits
+from reintegration_scenarios.scenario import programme_configuration
 from reintegration_scenarios.script import Cohort, Decision, FunnelRow, Script
 from reintegration_sdk.auth import Role
 
@@ -104,6 +105,15 @@ class Runner:
     async def set_up(self) -> None:
         s, cc = self.s, self.office
         start = s.period.start
+        if s.programme is not None:
+            # The office's programme first: training keeps the rules it sets.
+            await self.api.send(
+                "programme",
+                "PUT",
+                f"/offices/{cc}/configuration",
+                Role.OFFICE_MANAGER,
+                {**programme_configuration(s.programme), "configured_on": str(start)},
+            )
         await self.api.send(
             "training",
             "POST",

@@ -203,6 +203,7 @@ class Script:
         s = self.scenario
         attendance = sum(c.duration_days for c in self.cohorts)
         setup = 1 + 3 * len(s.training.centres) + len(s.catalogue) + 1 + 1 + 1
+        setup += 1 if s.programme is not None else 0
         consents = len(s.counselling.consents) * len(self.returnees)
         return (
             setup
