@@ -4,6 +4,8 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := 3.11
 PYTHON ?= python3
+# The bundled programme `make demo` plays: burkina-faso, small, or a YAML file of your own.
+PROGRAMME ?= burkina-faso
 UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 STACK := $(PYTHON) deploy/local/stack.py
 RUN := $(UV) run --frozen
@@ -103,9 +105,9 @@ chaos: install ## The full fault suite (--chaos=full): every fault, each on a pr
 bench: install up ## Benchmarks; prints tables and writes bench/results/*.json
 	$(WITH_ENV) $(RUN) python -m bench
 
-demo: install up ## Run the platform: five services, the Burkina Faso programme, the dashboard
-	$(PYTHON) deploy/local/services.py start --offices bf
-	$(WITH_ENV) $(RUN) python -m reintegration_scenarios demo
+demo: install up ## Run the platform and a programme (PROGRAMME=burkina-faso unless given), the dashboard
+	$(PYTHON) deploy/local/services.py start --offices bf,ml
+	$(WITH_ENV) $(RUN) python -m reintegration_scenarios demo --programme $(PROGRAMME)
 
 clean: ## Remove caches (not the stack's data)
 	rm -rf .pytest_cache .mypy_cache .ruff_cache test-artifacts web/dist

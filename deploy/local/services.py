@@ -43,6 +43,8 @@ DEFAULT_PORTS = {
     "committee": 8103,
     "procurement": 8104,
     "monitoring": 8105,
+    # 8106 is the partner service's (deploy/bus.toml), not in the tree yet.
+    "programme": 8107,
 }
 SERVICES = tuple(DEFAULT_PORTS)
 # The staff app's host (web/): serves the built app and forwards /api/<service>/ to the five.
@@ -124,7 +126,9 @@ def default_specs(
             f"(got {','.join(offices) or 'none'})."
         )
     if isinstance(ports, int):
-        port_of = {name: ports + index for index, name in enumerate(SERVICES)}
+        # Each service keeps its offset from intake's port: programme's 8107 is base + 6.
+        first = DEFAULT_PORTS["intake"]
+        port_of = {name: ports + DEFAULT_PORTS[name] - first for name in SERVICES}
     else:
         port_of = {**DEFAULT_PORTS, **(ports or {})}
     specs = []

@@ -22,7 +22,6 @@ import asyncpg
 import httpx
 
 from chaos.audit import Consumer, StoredEvent
-from reintegration_contracts import Domain
 from reintegration_sdk.testing.faults import PrivateStack, private_stack
 from reintegration_sdk.testing.infrastructure import load_services_module
 from reintegration_sdk.testing.platform import LocalPlatform
@@ -42,7 +41,7 @@ def consumers() -> tuple[Consumer, ...]:
         for handlers in (definition.reactions, getattr(definition, "policies", None)):
             if handlers is not None:
                 handles |= set(handlers.event_names)
-        domains = frozenset(Domain(d).value for d in definition.consumes)
+        domains = frozenset(str(d) for d in definition.consumes)
         if handles and domains:
             found.append(Consumer(name, domains, frozenset(handles)))
     return tuple(found)

@@ -13,7 +13,7 @@ from typing import Any
 from reintegration_contracts import events as _events  # noqa: F401  (registers payloads)
 from reintegration_contracts.registry import EventKind, all_kinds, ce_type_for, latest_version
 from reintegration_contracts.subscriptions import consumes, publisher_of
-from reintegration_contracts.topics import DLQ_SUFFIX, TOPIC_ROOT, Domain
+from reintegration_contracts.topics import DLQ_SUFFIX, TOPIC_ROOT, platform_domains
 
 _HEADERS = {
     "ce_id": "Event id (UUID); consumers deduplicate on it",
@@ -129,9 +129,9 @@ def _operations(kinds: list[EventKind], own: Sequence[str], shown: Sequence[str]
 def asyncapi_document(
     domains: Sequence[str] | None = None, own: Sequence[str] | None = None
 ) -> dict[str, Any]:
-    """The document of `domains` (default: the platform's own five), with the operations of
+    """The document of `domains` (default: the platform's own), with the operations of
     the services publishing the `own` ones (default: all of `domains`)."""
-    shown = tuple(domains or (domain.value for domain in Domain))
+    shown = tuple(domains or platform_domains())
     mine = tuple(own or shown)
     kinds = [k for k in all_kinds() if k.domain in shown]
     shared_schemas: dict[str, Any] = {}

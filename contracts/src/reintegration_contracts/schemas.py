@@ -22,10 +22,10 @@ from reintegration_contracts.asyncapi import asyncapi_document
 from reintegration_contracts.compatibility import compatibility_problems
 from reintegration_contracts.registry import EventKind, all_kinds
 from reintegration_contracts.subscriptions import consumes, publisher_of
-from reintegration_contracts.topics import Domain, registered_domains
+from reintegration_contracts.topics import platform_domains, registered_domains
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "schemas"
-PLATFORM_DOMAINS: tuple[str, ...] = tuple(domain.value for domain in Domain)
+PLATFORM_DOMAINS: tuple[str, ...] = platform_domains()
 
 
 def schema_file_name(kind: EventKind) -> str:

@@ -10,11 +10,11 @@ from collections.abc import Sequence
 
 from reintegration_contracts.topics import Domain, domain_name
 
-_PLATFORM: dict[str, tuple[Domain, ...]] = {
+_PLATFORM: dict[str, tuple[Domain | str, ...]] = {
     # Intake follows each case's progress through every later step.
     "intake": (Domain.TRAINING, Domain.COMMITTEE, Domain.PROCUREMENT, Domain.MONITORING),
-    # Training enrols the counselled only.
-    "training": (Domain.INTAKE,),
+    # Training enrols the counselled only, by the rules of the office's programme.
+    "training": (Domain.INTAKE, "programme"),
     # The committee takes plans from the trained and decides after procurement's review.
     "committee": (Domain.TRAINING, Domain.PROCUREMENT),
     # Procurement reviews submitted plans, orders kits for approved plans and certified trades.
@@ -24,7 +24,7 @@ _PLATFORM: dict[str, tuple[Domain, ...]] = {
 }
 _publishers: dict[str, str] = {domain.value: domain.value for domain in Domain}
 _readers: dict[str, tuple[str, ...]] = {
-    service: tuple(d.value for d in domains) for service, domains in _PLATFORM.items()
+    service: tuple(str(d) for d in domains) for service, domains in _PLATFORM.items()
 }
 
 

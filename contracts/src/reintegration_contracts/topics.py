@@ -54,6 +54,12 @@ def registered_domains() -> tuple[str, ...]:
     return tuple(_owners)
 
 
+def platform_domains() -> tuple[str, ...]:
+    """The domains the platform itself publishes: the five, and those it registered since
+    (programme), whose schemas are checked in under contracts/schemas."""
+    return tuple(name for name, owner in _owners.items() if owner == "platform")
+
+
 def domain_name(domain: Domain | str) -> str:
     """The registered domain's name; TopicError for a domain nobody registered."""
     name = str(domain.value if isinstance(domain, Domain) else domain)

@@ -54,7 +54,14 @@ def _parser() -> argparse.ArgumentParser:
     _platform_options(run)
     run.set_defaults(handler=_run)
     demo = commands.add_parser(
-        "demo", help=f"play {DEMO_SCENARIO!r} once, then print the funnel and the dashboard"
+        "demo",
+        help=f"play a bundled programme once (default {DEMO_SCENARIO!r}), then print "
+        "the funnel and the dashboard",
+    )
+    demo.add_argument(
+        "--programme",
+        default=DEMO_SCENARIO,
+        help=f"a bundled scenario or a YAML file (default {DEMO_SCENARIO}; make demo PROGRAMME=)",
     )
     _platform_options(demo)
     demo.add_argument(
@@ -62,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
         default="http://127.0.0.1:8100",
         help="where the staff app answers (default http://127.0.0.1:8100)",
     )
-    demo.set_defaults(handler=_demo, scenario=DEMO_SCENARIO)
+    demo.set_defaults(handler=_demo)
     return parser
 
 
@@ -118,7 +125,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    s = scenario.load(DEMO_SCENARIO)
+    s = scenario.load(args.programme)
     office = args.office or s.country_office
     urls = _urls(args.url)
     current = asyncio.run(_current_funnel(urls, office))
@@ -127,7 +134,7 @@ def _demo(args: argparse.Namespace) -> int:
         print(report.funnel_table(current))
         code = 0
     else:
-        outcome = play(DEMO_SCENARIO, office, urls, args.concurrency)
+        outcome = play(args.programme, office, urls, args.concurrency)
         _print_outcome(outcome)
         code = 0 if outcome.matches else 1
     token = mint_token(AuthSettings(), f"demo-manager-{office}", [Role.OFFICE_MANAGER], [office])

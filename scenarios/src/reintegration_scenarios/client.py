@@ -32,8 +32,12 @@ from reintegration_sdk.auth import AuthSettings, Role, mint_token
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
-SERVICES = ("intake", "training", "committee", "procurement", "monitoring")
-DEFAULT_PORTS = {name: 8101 + i for i, name in enumerate(SERVICES)}
+SERVICES = ("intake", "training", "committee", "procurement", "monitoring", "programme")
+# 8106 is the partner service's (deploy/bus.toml), not in the tree yet.
+DEFAULT_PORTS = {
+    **{name: 8101 + i for i, name in enumerate(SERVICES[:5])},
+    "programme": 8107,
+}
 
 
 def default_urls(host: str = "127.0.0.1") -> dict[str, str]:

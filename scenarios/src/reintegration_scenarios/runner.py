@@ -15,11 +15,13 @@ from typing import Any
 
 from reintegration_scenarios import bodies
 from reintegration_scenarios.client import CommandRefused, Platform, Waits
+from reintegration_scenarios.scenario import programme_configuration
 from reintegration_scenarios.script import Cohort, Decision, FunnelRow, Script
 from reintegration_sdk.auth import Role
 
 # Refusals that mean another service has not heard of the fact yet.
-UNTIL_COUNSELLED = Waits.on((409, "returnee_not_counselled"))
+# Training hears of the registration and the counselling from intake, over Kafka.
+UNTIL_COUNSELLED = Waits.on((409, "returnee_not_registered"), (409, "returnee_not_counselled"))
 UNTIL_TRAINED = Waits.on((409, "beneficiary_not_trained"))
 UNTIL_REVIEWED = Waits.on((409, "budget_not_reviewed"))
 UNTIL_MONITORED = Waits.on((404, "not_found"), (409, "no_kit_delivered"))
@@ -103,6 +105,15 @@ class Runner:
     async def set_up(self) -> None:
         s, cc = self.s, self.office
         start = s.period.start
+        if s.programme is not None:
+            # The office's programme first: training keeps the rules it sets.
+            await self.api.send(
+                "programme",
+                "PUT",
+                f"/offices/{cc}/configuration",
+                Role.OFFICE_MANAGER,
+                {**programme_configuration(s.programme), "configured_on": str(start)},
+            )
         await self.api.send(
             "training",
             "POST",

@@ -6,9 +6,10 @@ with a seed, so the same file always gives the same programme.
 """
 
 import itertools
+import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -197,6 +198,12 @@ class FollowUps(_Section):
 class Scenario(_Section):
     name: str
     country_office: str = Field(pattern=r"^[a-z]{2}$")
+    programme: str | None = Field(
+        default=None,
+        pattern=r"^[a-z]{2}$",
+        description="A configuration shipped in bundled/programmes/ (e.g. bf), set through "
+        "the programme service before anything else",
+    )
     seed: int = 1
     currency: str = Field(default="XOF", pattern=r"^[A-Z]{3}$")
     period: Period
@@ -250,6 +257,19 @@ def load(name_or_path: str | Path) -> Scenario:
         known = ", ".join(sorted(p.stem for p in BUNDLED.glob("*.yaml")))
         raise FileNotFoundError(f"no scenario {name_or_path!r} (bundled: {known})")
     return Scenario.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+PROGRAMMES = BUNDLED / "programmes"
+
+
+def programme_configuration(name: str) -> dict[str, Any]:
+    """The body of `PUT /offices/<cc>/configuration` shipped for one office's programme."""
+    path = PROGRAMMES / f"{name}.json"
+    if not path.exists():
+        known = ", ".join(sorted(p.stem for p in PROGRAMMES.glob("*.json")))
+        raise FileNotFoundError(f"no programme configuration {name!r} (shipped: {known})")
+    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
 
 
 def bundled() -> list[str]:

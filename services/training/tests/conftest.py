@@ -49,9 +49,14 @@ async def training(
 ) -> AsyncIterator[TrainingUnderTest]:
     office = office_without_default()
     other_office = office_without_default(besides=office)
-    settings = service_settings_for(infrastructure, training_database, [office, other_office])
+    # A third office runs Mali's programme, so its rules change no other test's office.
+    mali_office = office_without_default(besides=office)
+    while mali_office == other_office:
+        mali_office = office_without_default(besides=office)
+    offices = [office, other_office, mali_office]
+    settings = service_settings_for(infrastructure, training_database, offices)
     async with running_service(definition, settings) as client:
-        under_test = TrainingUnderTest(client, office, other_office, infrastructure)
+        under_test = TrainingUnderTest(client, office, other_office, infrastructure, mali_office)
         rate = {
             "daily_amount": DAILY_ALLOWANCE,
             "currency": "XOF",

@@ -62,6 +62,9 @@ async def test_a_returnee_assessed_in_another_office_is_assessed_here_like_anyon
 ) -> None:
     there = elsewhere(training)
     returnee = uuid4()
+    # Each office registered the returnee on its own.
+    await there.registered(returnee)
+    await training.registered(returnee)
     body = {
         "returnee_id": str(returnee),
         "trade": "welding",

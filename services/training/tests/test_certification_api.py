@@ -29,6 +29,7 @@ async def test_an_assessed_but_failed_returnee_is_not_certified_and_may_train(
 ) -> None:
     centre = await training.contracted_centre()
     returnee = uuid4()
+    await training.registered(returnee)
 
     outcome = await training.post("/assessments", assessment(returnee, centre, certified=False))
 
@@ -48,6 +49,7 @@ async def test_an_assessed_but_failed_returnee_is_not_certified_and_may_train(
 async def test_skills_that_hold_are_certified_once(training: TrainingUnderTest) -> None:
     centre = await training.contracted_centre()
     returnee = uuid4()
+    await training.registered(returnee)
     body = assessment(returnee, centre, certified=True, level="advanced")
 
     assert (await training.post("/assessments", body)).json()["certified"] is True
@@ -65,7 +67,9 @@ async def test_a_claim_is_assessed_only_where_the_trade_is_taught(
     training: TrainingUnderTest,
 ) -> None:
     centre = await training.contracted_centre(trades=("tailoring",))
-    body = assessment(uuid4(), centre, certified=True, level="basic")
+    returnee = uuid4()
+    await training.registered(returnee)
+    body = assessment(returnee, centre, certified=True, level="basic")
     refused = await training.post("/assessments", body)
     assert (refused.status_code, refused.json()["rule"]) == (409, "centre_does_not_offer_trade")
     missing_level = await training.post(
@@ -86,6 +90,9 @@ async def test_the_post_training_exam_decides_the_certificate(
     await training.counselled(passes, fails)
     for returnee in (passes, fails):
         await training.enrol(cohort, returnee)
+    for day in range(5):
+        sheet = {str(passes): True, str(fails): True}
+        assert (await training.attend(cohort, LAST_MONTH + timedelta(days=day), **sheet)).is_success
     finished = str(LAST_MONTH + timedelta(days=4))
 
     early = {"returnee_id": str(passes), "completed_on": str(LAST_MONTH), "exam_score": 80}

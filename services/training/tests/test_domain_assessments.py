@@ -36,6 +36,7 @@ def assess(**changes: object) -> AssessSkill:
         "certified": True,
         "level": SkillLevel.ADVANCED,
         "already_certified": frozenset(),
+        "registered": True,
     }
     return AssessSkill(**{**values, **changes})  # type: ignore[arg-type]
 

@@ -18,7 +18,7 @@ from reintegration_contracts.events.training import (
     TrainingCompleted,
     TrainingEnrolled,
 )
-from reintegration_contracts.types import Locality
+from reintegration_contracts.types import Locality, Sex
 from reintegration_sdk import InvalidFields, NotFound, RuleViolation
 from training.domain.allowances import DailyRate, OfficeRates
 from training.domain.centres import Centre
@@ -99,6 +99,9 @@ def accrued(day: int, returnee: UUID = AMINA, daycare: int = 0) -> AllowanceAccr
     )
 
 
+# The programme's default threshold: 80% of a twenty-day course.
+SIXTEEN_OF_TWENTY = [attended(day, present=day < 16) for day in range(20)]
+
 DAYCARE = DaycareCoverageGranted(
     cohort_id=COHORT, returnee_id=AMINA, daily_amount=500, currency="XOF", granted_on=START
 )
@@ -122,7 +125,7 @@ def completed(
 def enrol(
     returnee: UUID = AMINA, counselled: bool = True, other: tuple[tuple[date, date], ...] = ()
 ) -> Enrol:
-    return Enrol(returnee, START, counselled, other, CENTRE)
+    return Enrol(returnee, START, counselled, other, CENTRE, registered=True)
 
 
 def attendance(day: int, *marks: Mark, rates: OfficeRates = RATES) -> RecordAttendance:
@@ -190,15 +193,15 @@ def given(*events: EventPayload) -> Cohort:
         ),
         pytest.param(
             [vocational(), enrolled()],
-            GrantDaycare(AMINA, 500, START, RATES),
+            GrantDaycare(AMINA, 500, START, RATES, Sex.FEMALE),
             [DAYCARE],
             id="day-care cover granted to a parent of young children",
         ),
         pytest.param(
-            [vocational(), enrolled()],
+            [vocational(), enrolled(), *SIXTEEN_OF_TWENTY],
             complete(19, score=72, level=SkillLevel.INTERMEDIATE),
             [
-                completed(CourseKind.VOCATIONAL, passed=True, days=0, score=72),
+                completed(CourseKind.VOCATIONAL, passed=True, days=16, score=72),
                 SkillCertified(
                     returnee_id=AMINA,
                     trade="welding",
@@ -212,9 +215,9 @@ def given(*events: EventPayload) -> Cohort:
             id="passing the exam certifies the trade",
         ),
         pytest.param(
-            [vocational(), enrolled()],
+            [vocational(), enrolled(), *SIXTEEN_OF_TWENTY],
             complete(19, score=49),
-            [completed(CourseKind.VOCATIONAL, passed=False, days=0, score=49)],
+            [completed(CourseKind.VOCATIONAL, passed=False, days=16, score=49)],
             id="failing the exam certifies nothing",
         ),
         pytest.param(
@@ -251,7 +254,7 @@ def test_decisions(
         ),
         pytest.param(
             [vocational()],
-            Enrol(AMINA, START, True, (), CENTRE, frozenset({"welding"})),
+            Enrol(AMINA, START, True, (), CENTRE, frozenset({"welding"}), registered=True),
             "already_certified",
             id="a course in a trade already certified",
         ),
@@ -263,13 +266,20 @@ def test_decisions(
         ),
         pytest.param(
             [vocational()],
-            Enrol(AMINA, START + timedelta(days=20), True, (), CENTRE),
+            Enrol(AMINA, START + timedelta(days=20), True, (), CENTRE, registered=True),
             "cohort_finished",
             id="enrolment after the cohort ended",
         ),
         pytest.param(
             [vocational()],
-            Enrol(AMINA, START, True, (), Centre(CENTRE_ID, frozenset({"welding"}), 20, False)),
+            Enrol(
+                AMINA,
+                START,
+                True,
+                (),
+                Centre(CENTRE_ID, frozenset({"welding"}), 20, False),
+                registered=True,
+            ),
             "centre_not_inspected",
             id="the centre failed a later inspection",
         ),
@@ -299,7 +309,7 @@ def test_decisions(
         ),
         pytest.param(
             [vocational(), enrolled(), DAYCARE],
-            GrantDaycare(AMINA, 700, START, RATES),
+            GrantDaycare(AMINA, 700, START, RATES, Sex.FEMALE),
             "daycare_already_granted",
             id="day-care granted twice",
         ),
@@ -322,7 +332,10 @@ def test_decisions(
             id="attendance after completion",
         ),
         pytest.param(
-            [vocational()], GrantDaycare(ISSA, 500, START, RATES), "not_enrolled", id="day-care"
+            [vocational()],
+            GrantDaycare(ISSA, 500, START, RATES, Sex.MALE),
+            "not_enrolled",
+            id="day-care",
         ),
     ],
 )

@@ -18,6 +18,7 @@ async def test_a_returnee_not_counselled_cannot_enrol_until_intake_says_so(
     centre = await training.contracted_centre()
     cohort = await training.vocational_cohort(centre)
     returnee = uuid4()
+    await training.registered(returnee)
 
     refused = await training.enrol(cohort, returnee)
     assert refused.status_code == 409
@@ -38,6 +39,7 @@ async def test_the_same_intake_event_delivered_twice_enrols_no_one_twice(
     centre = await training.contracted_centre()
     cohort = await training.vocational_cohort(centre)
     returnee, marker = uuid4(), uuid4()
+    await training.registered(returnee)
     stream = f"returnee-{returnee}"
     attended = upstream_event(counselling_attended(returnee), training.office, stream)
     # The duplicate and a later marker share the key, so the marker arrives after both.
@@ -99,6 +101,8 @@ async def test_a_returnee_counselled_in_another_office_is_not_counselled_here(
         training.client, training.other_office, training.office, training.infrastructure
     )
     await elsewhere.counselled(returnee)
+    # Registered here too: only the counselling happened elsewhere.
+    await training.registered(returnee)
 
     refused = await training.enrol(cohort, returnee)
 

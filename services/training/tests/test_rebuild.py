@@ -39,14 +39,15 @@ async def test_replaying_the_store_gives_the_same_read_models(
     assert await table_snapshot(pool, read_models.tables) == before
 
 
-async def test_replaying_intakes_topic_gives_the_same_counselled_returnees(
+async def test_replaying_intakes_and_programmes_topics_gives_the_same_facts(
     training: TrainingUnderTest, pool: asyncpg.Pool
 ) -> None:
     await training.counselled(uuid4())
     before = await table_snapshot(pool, reactions.tables)
     assert before["counselled_returnees"]
 
-    topics = [topic_for(o, Domain.INTAKE) for o in (training.office, training.other_office)]
+    offices = (training.office, training.other_office, training.mali_office)
+    topics = [topic_for(o, d) for o in offices for d in (Domain.INTAKE, "programme")]
     await rebuild_from_kafka(
         pool,
         training.infrastructure.kafka_bootstrap_servers,

@@ -9,7 +9,13 @@ from uuid import UUID, uuid4
 import httpx
 
 from reintegration_contracts import Domain, EventEnvelope, topic_for
-from reintegration_contracts.events.intake import CounsellingAttended
+from reintegration_contracts.events.intake import (
+    CounsellingAttended,
+    CounsellingInterviewRecorded,
+    ReturneeRegistered,
+)
+from reintegration_contracts.events.programme import ProgrammeConfigured
+from reintegration_contracts.types import AgeBand, Locality, ReturnType, Sex, Track
 from reintegration_sdk import Role
 from reintegration_sdk.testing.infrastructure import Infrastructure
 from reintegration_sdk.testing.service import (
@@ -27,6 +33,28 @@ LOCALITY = {"region": "Centre-Est", "commune": "Tenkodogo"}
 DAILY_ALLOWANCE = 2600
 
 
+def returnee_registered(returnee_id: UUID, sex: Sex = Sex.FEMALE) -> ReturneeRegistered:
+    return ReturneeRegistered(
+        returnee_id=returnee_id,
+        arrival_date=LAST_MONTH - timedelta(days=60),
+        return_type=ReturnType.ASSISTED_VOLUNTARY,
+        community=Locality(**LOCALITY),
+        sex=sex,
+        age_band=AgeBand.AGE_25_34,
+        is_minor=False,
+        household_size=3,
+    )
+
+
+def interview_recorded(returnee_id: UUID) -> CounsellingInterviewRecorded:
+    return CounsellingInterviewRecorded(
+        returnee_id=returnee_id,
+        interviewed_on=LAST_MONTH - timedelta(days=20),
+        years_of_experience=3,
+        intended_track=Track.VOCATIONAL_TRAINING,
+    )
+
+
 def counselling_attended(returnee_id: UUID, on: date = LAST_MONTH) -> CounsellingAttended:
     return CounsellingAttended(
         returnee_id=returnee_id, session_id=uuid4(), attended_on=on, days_since_arrival=31
@@ -39,6 +67,15 @@ class TrainingUnderTest:
     office: str
     other_office: str
     infrastructure: Infrastructure
+    mali_office: str = ""
+
+    def at(self, office: str) -> "TrainingUnderTest":
+        """The same service, acting for another of its offices."""
+        return TrainingUnderTest(self.client, office, self.other_office, self.infrastructure)
+
+    async def configure_programme(self, configured: ProgrammeConfigured) -> None:
+        """The programme service publishes the office's configuration."""
+        await publish(self.infrastructure, [upstream_event(configured, self.office)])
 
     @property
     def officer(self) -> dict[str, str]:
@@ -54,19 +91,37 @@ class TrainingUnderTest:
             f"/offices/{self.office}{path}", params=params, headers=self.officer
         )
 
-    async def counselled(self, *returnee_ids: UUID) -> None:
-        """Intake says these returnees attended counselling; wait until training knows."""
-        await publish(
-            self.infrastructure,
-            [upstream_event(counselling_attended(r), self.office) for r in returnee_ids],
-        )
+    async def registered(self, *returnee_ids: UUID, sex: Sex = Sex.FEMALE) -> None:
+        """Intake says the office registered these returnees; wait until training knows."""
+        await self.from_intake([returnee_registered(r, sex) for r in returnee_ids])
+        for returnee_id in returnee_ids:
+            await self.until_known(returnee_id, "registered")
+
+    async def counselled(self, *returnee_ids: UUID, sex: Sex = Sex.FEMALE) -> None:
+        """Intake says the office registered these returnees and they attended a group
+        counselling session; wait until training knows."""
+        await self.registered(*returnee_ids, sex=sex)
+        await self.from_intake([counselling_attended(r) for r in returnee_ids])
         for returnee_id in returnee_ids:
             await self.until_counselled(returnee_id)
 
+    async def interviewed(self, *returnee_ids: UUID, sex: Sex = Sex.FEMALE) -> None:
+        """Registered and interviewed individually (Mali's counselling), no group session."""
+        await self.registered(*returnee_ids, sex=sex)
+        await self.from_intake([interview_recorded(r) for r in returnee_ids])
+        for returnee_id in returnee_ids:
+            await self.until_known(returnee_id, "interviewed_on")
+
+    async def from_intake(self, events: list[Any]) -> None:
+        await publish(self.infrastructure, [upstream_event(e, self.office) for e in events])
+
     async def until_counselled(self, returnee_id: UUID) -> None:
+        await self.until_known(returnee_id, "counselled_on")
+
+    async def until_known(self, returnee_id: UUID, fact: str) -> None:
         async def known() -> None:
             record = (await self.get(f"/returnees/{returnee_id}")).json()
-            assert record["counselled_on"] is not None
+            assert record[fact]
 
         await eventually(known)
 

@@ -159,3 +159,22 @@ class DailyAllowanceSet(EventPayload):
     daily_amount: Amount = Field(gt=0, examples=[2500])
     currency: Currency
     effective_from: date
+
+
+class KitGround(StrEnum):
+    ASSESSMENT = "assessment"
+    COURSE = "course"
+
+
+@event("KitEligibilityEstablished", 1, Domain.TRAINING)
+class KitEligibilityEstablished(EventPayload):
+    """The office's programme sends this returnee straight to a trade's starting kit: a
+    qualified returnee certified by assessment, or a passed course the programme lists (Mali:
+    business management), with no business plan or committee in between."""
+
+    returnee_id: ReturneeId
+    trade: Trade
+    ground: KitGround
+    cohort_id: UUID | None = Field(default=None, description="The course, for ground=course")
+    established_on: date
+    configuration_version: int = Field(ge=1, description="The programme version that decided")

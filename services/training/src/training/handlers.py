@@ -8,6 +8,8 @@ from dataclasses import replace
 from uuid import UUID
 
 from reintegration_contracts import EventPayload
+from reintegration_contracts.events.programme import ProgrammeConfigured
+from reintegration_contracts.types import Sex
 from reintegration_sdk import NotFound, UnitOfWork
 from training.domain import allowances, assessments, centres, cohorts
 from training.domain.allowances import OfficeRates, SetDailyAllowance, allowance_stream
@@ -23,6 +25,7 @@ from training.domain.cohorts import (
     ScheduleCohort,
     cohort_stream,
 )
+from training.domain.programme import DEFAULT_RULES, ProgrammeRules
 
 
 async def on_centre(
@@ -49,6 +52,9 @@ async def enrol(work: UnitOfWork, cohort_id: UUID, command: Enrol) -> list[Event
             other_periods=await enrolled_periods(work, returnee_id, besides=cohort_id),
             centre=centre,
             certified_trades=await certified_trades(work, returnee_id),
+            registered=await sex_of(work, returnee_id) is not None,
+            interviewed=await is_interviewed(work, returnee_id),
+            rules=await programme_rules(work),
         )
 
     return await work.execute(cohorts.decider, cohort_stream(cohort_id), with_facts)
@@ -64,13 +70,19 @@ async def record_attendance(
 async def grant_daycare(
     work: UnitOfWork, cohort_id: UUID, command: GrantDaycare
 ) -> list[EventPayload]:
-    command = replace(command, rates=await office_rates(work))
+    command = replace(
+        command,
+        rates=await office_rates(work),
+        sex=await sex_of(work, command.returnee_id),
+        rules=await programme_rules(work),
+    )
     return await work.execute(cohorts.decider, cohort_stream(cohort_id), command)
 
 
 async def complete(
     work: UnitOfWork, cohort_id: UUID, command: CompleteTraining
 ) -> list[EventPayload]:
+    command = replace(command, rules=await programme_rules(work))
     return await work.execute(cohorts.decider, cohort_stream(cohort_id), command)
 
 
@@ -79,12 +91,20 @@ async def assess_skill(work: UnitOfWork, command: AssessSkill) -> list[EventPayl
         command,
         centre=await centre_here(work, command.centre_id),
         already_certified=await certified_trades(work, command.returnee_id),
+        registered=await sex_of(work, command.returnee_id) is not None,
+        rules=await programme_rules(work),
     )
     stream = skills_stream(work.country_office, command.returnee_id)
     return await work.execute(assessments.decider, stream, command)
 
 
 async def set_daily_allowance(work: UnitOfWork, command: SetDailyAllowance) -> list[EventPayload]:
+    rules = await programme_rules(work)
+    command = replace(
+        command,
+        legal_minimum_monthly_wage=rules.legal_minimum_monthly_wage,
+        working_days_per_month=rules.working_days_per_month,
+    )
     stream = allowance_stream(work.country_office)
     return await work.execute(allowances.decider, stream, command)
 
@@ -103,7 +123,38 @@ async def centre_here(work: UnitOfWork, centre_id: UUID) -> Centre:
 
 async def office_rates(work: UnitOfWork) -> OfficeRates:
     loaded = await work.load(allowances.decider, allowance_stream(work.country_office))
-    return OfficeRates(work.country_office, loaded.state)
+    programme = (await programme_rules(work)).daily_allowance
+    return OfficeRates(work.country_office, loaded.state, programme)
+
+
+async def programme_rules(work: UnitOfWork) -> ProgrammeRules:
+    """The office's programme as its latest configuration sets it, else the defaults."""
+    stored = await work.db.fetchval(
+        "SELECT configuration FROM programme_configurations WHERE country_office = $1",
+        work.country_office,
+    )
+    if stored is None:
+        return DEFAULT_RULES
+    return ProgrammeRules.of(ProgrammeConfigured.model_validate_json(stored))
+
+
+async def sex_of(work: UnitOfWork, returnee_id: UUID) -> Sex | None:
+    """The sex intake registered; none for a returnee this office never registered."""
+    found = await work.db.fetchval(
+        "SELECT sex FROM registered_returnees WHERE country_office = $1 AND returnee_id = $2",
+        work.country_office,
+        returnee_id,
+    )
+    return None if found is None else Sex(found)
+
+
+async def is_interviewed(work: UnitOfWork, returnee_id: UUID) -> bool:
+    found = await work.db.fetchval(
+        "SELECT 1 FROM interviewed_returnees WHERE country_office = $1 AND returnee_id = $2",
+        work.country_office,
+        returnee_id,
+    )
+    return found is not None
 
 
 async def hold_returnee(work: UnitOfWork, returnee_id: UUID) -> None:

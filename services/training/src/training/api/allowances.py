@@ -16,7 +16,9 @@ router = office_router(tags=["allowances"])
 
 @router.post("/daily-allowance", status_code=201, dependencies=[Manager])
 async def set_daily_allowance(body: DailyAllowanceRequest, work: Work) -> Recorded:
-    """A new rate, effective after the latest one set (409 `allowance_rate_out_of_order`)."""
+    """A new rate, effective after the latest one set (409 `allowance_rate_out_of_order`),
+    above the legal minimum wage the office's programme sets (409
+    `allowance_not_above_minimum_wage`)."""
     command = SetDailyAllowance(body.daily_amount, body.currency, body.effective_from)
     return Recorded.of(await handlers.set_daily_allowance(work, command))
 

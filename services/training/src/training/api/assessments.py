@@ -1,5 +1,6 @@
 """Skills assessments of claimed trades, and the certifications they and courses give."""
 
+from datetime import date
 from uuid import UUID
 
 from fastapi import Response
@@ -17,7 +18,8 @@ router = office_router(tags=["skills"])
 
 @router.post("/assessments", status_code=201, dependencies=[Officer])
 async def assess_skill(body: AssessmentRequest, work: Work) -> Outcome:
-    """A claimed trade assessed at a contracted, inspected centre teaching it."""
+    """A claimed trade of a returnee the office registered, assessed at a contracted,
+    inspected centre teaching it (409 `returnee_not_registered`, `dated_in_the_future`)."""
     command = AssessSkill(
         body.returnee_id,
         body.trade,
@@ -25,6 +27,7 @@ async def assess_skill(body: AssessmentRequest, work: Work) -> Outcome:
         body.assessed_on,
         body.certified,
         body.level,
+        today=date.today(),
     )
     events = await handlers.assess_skill(work, command)
     certified = any(isinstance(event, SkillCertified) for event in events)

@@ -58,9 +58,11 @@ async def schedule_cohort(body: CohortPlan, work: Work) -> Created:
 
 @router.post("/cohorts/{cohort_id}/enrolments", status_code=201, dependencies=[Officer])
 async def enrol(cohort_id: UUID, body: EnrolmentRequest, work: Work) -> Recorded:
-    """Enrol a returnee whom intake reported counselled in this office (409 with the rule
-    otherwise: `returnee_not_counselled`, `cohort_full`, `overlapping_enrolment`, ...)."""
-    command = Enrol(body.returnee_id, body.enrolled_on or date.today())
+    """Enrol a returnee the office registered and counselled, as its programme counts
+    counselling (409 with the rule otherwise: `returnee_not_registered`,
+    `returnee_not_counselled`, `dated_in_the_future`, `cohort_full`, ...)."""
+    today = date.today()
+    command = Enrol(body.returnee_id, body.enrolled_on or today, today=today)
     return Recorded.of(await handlers.enrol(work, cohort_id, command))
 
 
@@ -80,14 +82,23 @@ async def record_attendance(
 
 @router.post("/cohorts/{cohort_id}/daycare", status_code=201, dependencies=[Officer])
 async def grant_daycare(cohort_id: UUID, body: DaycareRequest, work: Work) -> Recorded:
-    command = GrantDaycare(body.returnee_id, body.daily_amount, body.granted_on or date.today())
+    """Day-care cover for whom the office's programme allows (409 `daycare_not_allowed`,
+    `daycare_not_offered`)."""
+    today = date.today()
+    command = GrantDaycare(
+        body.returnee_id, body.daily_amount, body.granted_on or today, today=today
+    )
     return Recorded.of(await handlers.grant_daycare(work, cohort_id, command))
 
 
 @router.post("/cohorts/{cohort_id}/completions", status_code=201, dependencies=[Officer])
 async def complete(cohort_id: UUID, body: CompletionRequest, work: Work) -> Outcome:
-    """The course's end for one trainee: the exam (vocational) or attendance decides."""
-    command = CompleteTraining(body.returnee_id, body.completed_on, body.exam_score, body.level)
+    """The course's end for one trainee: the exam and attendance (vocational) or attendance
+    decide, by the office's programme's pass mark and threshold (409
+    `attendance_not_recorded`, `dated_in_the_future`, ...)."""
+    command = CompleteTraining(
+        body.returnee_id, body.completed_on, body.exam_score, body.level, today=date.today()
+    )
     events = await handlers.complete(work, cohort_id, command)
     return Outcome(
         passed=any(isinstance(e, TrainingCompleted) and e.passed for e in events),

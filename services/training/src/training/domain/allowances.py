@@ -29,12 +29,15 @@ class DailyRate:
 DEFAULT_DAILY_RATES: dict[str, DailyRate] = {"bf": DailyRate(2500, "XOF")}
 
 
-def rate_on(office: str, rates: Sequence[DailyRate], day: date) -> DailyRate | None:
-    """The rate in force on `day`: the latest set on or before it, else the office default."""
+def rate_on(
+    office: str, rates: Sequence[DailyRate], day: date, programme: DailyRate | None = None
+) -> DailyRate | None:
+    """The rate in force on `day`: the latest set on or before it, else the allowance of
+    the office's programme configuration, else the office default."""
     in_force = [rate for rate in rates if rate.effective_from <= day]
     if in_force:
         return max(in_force, key=lambda rate: rate.effective_from)
-    return DEFAULT_DAILY_RATES.get(office)
+    return programme or DEFAULT_DAILY_RATES.get(office)
 
 
 @dataclass(frozen=True)
@@ -44,9 +47,10 @@ class OfficeRates:
 
     office: str
     history: tuple[DailyRate, ...] = ()
+    programme: DailyRate | None = None
 
     def on(self, day: date) -> DailyRate | None:
-        return rate_on(self.office, self.history, day)
+        return rate_on(self.office, self.history, day, self.programme)
 
 
 @dataclass(frozen=True)
@@ -54,12 +58,26 @@ class SetDailyAllowance:
     daily_amount: int
     currency: str
     effective_from: date
+    # Gathered by the handler: the legal minimum the office's programme configuration sets
+    # (none when it has set no programme), over its working days of a month.
+    legal_minimum_monthly_wage: int | None = None
+    working_days_per_month: int = 22
 
 
 Rates = tuple[DailyRate, ...]
 
 
 def decide(rates: Rates, command: SetDailyAllowance) -> list[EventPayload]:
+    minimum = command.legal_minimum_monthly_wage
+    monthly = command.daily_amount * command.working_days_per_month
+    # Trainees are paid slightly above the legal minimum wage, never at or below it.
+    if minimum is not None and monthly <= minimum:
+        raise RuleViolation(
+            "allowance_not_above_minimum_wage",
+            f"{command.daily_amount} {command.currency} a day is {monthly} over "
+            f"{command.working_days_per_month} working days, not above the legal minimum of "
+            f"{minimum} a month.",
+        )
     # Allowances already accrued keep the rate they were accrued at; a new rate only looks
     # forward from the newest one, so the history of rates stays readable in order.
     latest = max((rate.effective_from for rate in rates), default=None)

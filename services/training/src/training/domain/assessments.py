@@ -9,12 +9,15 @@ from uuid import UUID
 from reintegration_contracts import EventPayload
 from reintegration_contracts.events.training import (
     CertificationRoute,
+    KitEligibilityEstablished,
+    KitGround,
     SkillAssessed,
     SkillCertified,
     SkillLevel,
 )
 from reintegration_sdk import Decider, InvalidFields, RuleViolation
 from training.domain.centres import Centre
+from training.domain.programme import DEFAULT_RULES, ProgrammeRules
 
 
 def skills_stream(office: str, returnee_id: UUID) -> str:
@@ -43,6 +46,10 @@ class AssessSkill:
     # by assessment or by a course.
     centre: Centre = field(default_factory=Centre)
     already_certified: frozenset[str] = frozenset()
+    # Whether the office registered the returnee, and its programme.
+    registered: bool = False
+    rules: ProgrammeRules = DEFAULT_RULES
+    today: date = date.max  # the API gives today; the tables leave it open
 
 
 def decide(skills: Skills, command: AssessSkill) -> list[EventPayload]:
@@ -56,6 +63,14 @@ def decide(skills: Skills, command: AssessSkill) -> list[EventPayload]:
         problems.append(("level", "only a certified skill has a level"))
     if problems:
         raise InvalidFields(problems)
+    if not command.registered:
+        raise RuleViolation(
+            "returnee_not_registered", "This office has not registered this returnee."
+        )
+    if command.assessed_on > command.today:
+        raise RuleViolation(
+            "dated_in_the_future", f"assessed_on: {command.assessed_on} has not come yet."
+        )
     if command.trade not in centre.trades:
         raise RuleViolation(
             "centre_does_not_offer_trade",
@@ -80,17 +95,25 @@ def decide(skills: Skills, command: AssessSkill) -> list[EventPayload]:
     )
     if command.level is None:
         return [assessed]
-    return [
-        assessed,
-        SkillCertified(
-            returnee_id=command.returnee_id,
-            trade=command.trade,
-            level=command.level,
-            route=CertificationRoute.ASSESSMENT,
-            centre_id=command.centre_id,
-            certified_on=command.assessed_on,
-        ),
-    ]
+    certified = SkillCertified(
+        returnee_id=command.returnee_id,
+        trade=command.trade,
+        level=command.level,
+        route=CertificationRoute.ASSESSMENT,
+        centre_id=command.centre_id,
+        certified_on=command.assessed_on,
+    )
+    if not command.rules.assessment_leads_to_kit:
+        return [assessed, certified]
+    # Mali: a qualified returnee whose skills hold goes straight to the trade's kit.
+    eligible = KitEligibilityEstablished(
+        returnee_id=command.returnee_id,
+        trade=command.trade,
+        ground=KitGround.ASSESSMENT,
+        established_on=command.assessed_on,
+        configuration_version=command.rules.version,
+    )
+    return [assessed, certified, eligible]
 
 
 def evolve(skills: Skills, event: EventPayload) -> Skills:

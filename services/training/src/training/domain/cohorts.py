@@ -4,7 +4,6 @@ cohort."""
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from math import ceil
 from uuid import UUID
 
 from reintegration_contracts import EventPayload
@@ -15,23 +14,24 @@ from reintegration_contracts.events.training import (
     CohortScheduled,
     CourseKind,
     DaycareCoverageGranted,
+    KitEligibilityEstablished,
+    KitGround,
     SkillCertified,
     SkillLevel,
     TrainingCompleted,
     TrainingEnrolled,
 )
-from reintegration_contracts.types import Locality
+from reintegration_contracts.types import Locality, Sex
 from reintegration_sdk import Decider, InvalidFields, NotFound, RuleViolation
 from training.domain.allowances import DailyRate, OfficeRates
 from training.domain.centres import Centre
+from training.domain.programme import DEFAULT_RULES, ProgrammeRules
 
 # Entrepreneurship training: five days of basic accounting, management and business planning.
 ENTREPRENEURSHIP_DAYS = 5
 ENTREPRENEURSHIP_MODULES = ("accounting", "management", "business_plan")
-# The post-training exam decides a vocational certificate.
-PASS_MARK = 50
-# Entrepreneurship has no exam: it counts as completed when most of its days were attended.
-MINIMUM_ATTENDANCE = 0.8
+# The pass mark and the attendance threshold are the office's programme's (ProgrammeRules):
+# a vocational certificate needs both, entrepreneurship (no exam) the attendance alone.
 
 Period = tuple[date, date]
 
@@ -102,13 +102,18 @@ class ScheduleCohort:
 class Enrol:
     returnee_id: UUID
     enrolled_on: date
-    # Gathered by the handler: whether intake reported counselling in this office, the
-    # periods of the returnee's other cohorts, the cohort's centre as it stands now and the
-    # trades the returnee is certified in.
+    # Gathered by the handler: whether intake reported a group counselling session in this
+    # office, the periods of the returnee's other cohorts, the cohort's centre as it stands
+    # now, the trades the returnee is certified in, whether the office registered the
+    # returnee and interviewed them, and the office's programme.
     counselled: bool = False
     other_periods: tuple[Period, ...] = ()
     centre: Centre | None = None
     certified_trades: frozenset[str] = frozenset()
+    registered: bool = False
+    interviewed: bool = False
+    rules: ProgrammeRules = DEFAULT_RULES
+    today: date = date.max  # the API gives today; the tables leave it open
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,11 @@ class GrantDaycare:
     daily_amount: int
     granted_on: date
     rates: OfficeRates | None = None
+    # Gathered by the handler: the sex intake registered (none if it registered no one)
+    # and the office's programme, which says who may get day-care.
+    sex: Sex | None = None
+    rules: ProgrammeRules = DEFAULT_RULES
+    today: date = date.max
 
 
 @dataclass(frozen=True)
@@ -140,6 +150,8 @@ class CompleteTraining:
     completed_on: date
     exam_score: int | None = None
     level: SkillLevel | None = None
+    rules: ProgrammeRules = DEFAULT_RULES
+    today: date = date.max
 
 
 CohortCommand = ScheduleCohort | Enrol | RecordAttendance | GrantDaycare | CompleteTraining
@@ -213,10 +225,14 @@ def _check_centre(
 
 
 def _enrol(cohort: Cohort, command: Enrol) -> list[EventPayload]:
-    if not command.counselled:
+    if not command.registered:
+        raise _not_registered()
+    _not_in_future("enrolled_on", command.enrolled_on, command.today)
+    if not command.rules.counselled(command.counselled, command.interviewed):
         raise RuleViolation(
             "returnee_not_counselled",
-            "Only a returnee who attended job counselling in this office can be enrolled.",
+            "Only a returnee who attended job counselling in this office can be enrolled "
+            "(an individual interview counts where the office's programme says so).",
         )
     if command.returnee_id in cohort.trainees:
         raise RuleViolation("already_enrolled", "The returnee is already in this cohort.")
@@ -315,8 +331,17 @@ def _in_force(rates: OfficeRates | None, day: date) -> DailyRate:
 
 def _grant_daycare(cohort: Cohort, command: GrantDaycare) -> list[EventPayload]:
     trainee = _trainee(cohort, command.returnee_id)
+    _not_in_future("granted_on", command.granted_on, command.today)
     if trainee.daycare_daily:
         raise RuleViolation("daycare_already_granted", "Day-care cover is already granted.")
+    rules = command.rules
+    if not rules.daycare_offered:
+        raise RuleViolation("daycare_not_offered", "The office's programme offers no day-care.")
+    if command.sex not in rules.daycare_sexes:
+        raise RuleViolation(
+            "daycare_not_allowed",
+            "The office's programme covers day-care for mothers of young children only.",
+        )
     return [
         DaycareCoverageGranted(
             cohort_id=_id(cohort),
@@ -331,6 +356,7 @@ def _grant_daycare(cohort: Cohort, command: GrantDaycare) -> list[EventPayload]:
 
 def _complete(cohort: Cohort, command: CompleteTraining) -> list[EventPayload]:
     trainee = _trainee(cohort, command.returnee_id)
+    _not_in_future("completed_on", command.completed_on, command.today)
     if command.completed_on < cohort.end_date:
         raise RuleViolation("course_not_finished", f"The course runs until {cohort.end_date}.")
     vocational = cohort.kind is CourseKind.VOCATIONAL
@@ -341,11 +367,19 @@ def _complete(cohort: Cohort, command: CompleteTraining) -> list[EventPayload]:
         problems.append(("level", "entrepreneurship training certifies no trade level"))
     if problems:
         raise InvalidFields(problems)
+    if vocational and not trainee.days_recorded:
+        # An exam passed by someone no attendance list shows is no certificate.
+        raise RuleViolation(
+            "attendance_not_recorded",
+            f"Record {command.returnee_id}'s attendance before the exam decides.",
+        )
+    rules = command.rules
     days = len(trainee.days_present)
+    attended_enough = days >= rules.days_required(cohort.duration_days)
     if vocational:
-        passed = (command.exam_score or 0) >= PASS_MARK
+        passed = attended_enough and (command.exam_score or 0) >= rules.pass_mark
     else:
-        passed = days >= ceil(MINIMUM_ATTENDANCE * cohort.duration_days)
+        passed = attended_enough
     completed = TrainingCompleted(
         cohort_id=_id(cohort),
         returnee_id=command.returnee_id,
@@ -358,8 +392,8 @@ def _complete(cohort: Cohort, command: CompleteTraining) -> list[EventPayload]:
     )
     if not (vocational and passed and cohort.trade and cohort.centre_id):
         return [completed]
-    return [
-        completed,
+    events: list[EventPayload] = [completed]
+    events.append(
         SkillCertified(
             returnee_id=command.returnee_id,
             trade=cohort.trade,
@@ -368,8 +402,30 @@ def _complete(cohort: Cohort, command: CompleteTraining) -> list[EventPayload]:
             centre_id=cohort.centre_id,
             cohort_id=cohort.cohort_id,
             certified_on=command.completed_on,
-        ),
-    ]
+        )
+    )
+    if cohort.trade in rules.courses_leading_to_kit:
+        # Mali: business management, passed, leads to a starting kit with no plan between.
+        events.append(
+            KitEligibilityEstablished(
+                returnee_id=command.returnee_id,
+                trade=cohort.trade,
+                ground=KitGround.COURSE,
+                cohort_id=cohort.cohort_id,
+                established_on=command.completed_on,
+                configuration_version=rules.version,
+            )
+        )
+    return events
+
+
+def _not_registered() -> RuleViolation:
+    return RuleViolation("returnee_not_registered", "This office has not registered this returnee.")
+
+
+def _not_in_future(name: str, day: date, today: date) -> None:
+    if day > today:
+        raise RuleViolation("dated_in_the_future", f"{name}: {day} has not come yet.")
 
 
 def _trainee(cohort: Cohort, returnee_id: UUID) -> Trainee:

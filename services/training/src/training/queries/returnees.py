@@ -1,4 +1,5 @@
-"""One returnee's training record: counselling seen, courses, assessments, certificates."""
+"""One returnee's training record: registration and counselling seen, courses, assessments,
+certificates."""
 
 from datetime import date
 from uuid import UUID
@@ -25,7 +26,9 @@ class EnrolmentView(BaseModel):
 
 class ReturneeTraining(BaseModel):
     returnee_id: UUID
+    registered: bool
     counselled_on: date | None
+    interviewed_on: date | None
     enrolments: list[EnrolmentView]
     assessments: list[AssessmentView]
     certifications: list[CertificationView]
@@ -34,6 +37,17 @@ class ReturneeTraining(BaseModel):
 async def returnee(db: asyncpg.Connection, office: str, returnee_id: UUID) -> ReturneeTraining:
     counselled_on = await db.fetchval(
         """SELECT first_attended_on FROM counselled_returnees
+           WHERE country_office = $1 AND returnee_id = $2""",
+        office,
+        returnee_id,
+    )
+    registered = await db.fetchval(
+        "SELECT 1 FROM registered_returnees WHERE country_office = $1 AND returnee_id = $2",
+        office,
+        returnee_id,
+    )
+    interviewed_on = await db.fetchval(
+        """SELECT first_interviewed_on FROM interviewed_returnees
            WHERE country_office = $1 AND returnee_id = $2""",
         office,
         returnee_id,
@@ -48,7 +62,9 @@ async def returnee(db: asyncpg.Connection, office: str, returnee_id: UUID) -> Re
     )
     return ReturneeTraining(
         returnee_id=returnee_id,
+        registered=registered is not None,
         counselled_on=counselled_on,
+        interviewed_on=interviewed_on,
         enrolments=[EnrolmentView(**dict(row)) for row in rows],
         assessments=await assessments_of(db, office, returnee_id),
         certifications=await certifications_of(db, office, returnee_id),
