@@ -1,4 +1,5 @@
-"""Case and plan files in PostgreSQL: load a slice for one event, save it back, read an office.
+"""Case and plan files in PostgreSQL, for the projections: load a slice for one event, save it
+back (the queries read them: `queries/case_files.py`).
 
 Rows an event touches are created empty first and then locked, so two transactions folding
 events about the same returnee (a command and the inbox) wait for each other instead of one
@@ -67,28 +68,3 @@ async def save(db: asyncpg.Connection, model: ReadModel) -> None:
             "UPDATE case_files SET data = $2::jsonb WHERE returnee_id = $1",
             [(case.returnee_id, case.model_dump_json()) for case in model.cases.values()],
         )
-
-
-async def office_files(
-    db: asyncpg.Connection | asyncpg.Pool, office: str
-) -> tuple[list[CaseFile], list[PlanFile]]:
-    cases = await db.fetch(
-        "SELECT data::text FROM case_files WHERE country_office = $1 ORDER BY returnee_id", office
-    )
-    plans = await db.fetch(
-        "SELECT data::text FROM plan_files WHERE country_office = $1 ORDER BY plan_id", office
-    )
-    return (
-        [CaseFile.model_validate_json(r[0]) for r in cases],
-        [PlanFile.model_validate_json(r[0]) for r in plans],
-    )
-
-
-async def offices(db: asyncpg.Connection | asyncpg.Pool) -> list[str]:
-    rows = await db.fetch("SELECT DISTINCT country_office FROM case_files ORDER BY 1")
-    return [row[0] for row in rows]
-
-
-async def case_file(db: asyncpg.Connection | asyncpg.Pool, returnee_id: UUID) -> CaseFile | None:
-    raw = await db.fetchval("SELECT data::text FROM case_files WHERE returnee_id = $1", returnee_id)
-    return CaseFile.model_validate_json(raw) if raw else None

@@ -7,8 +7,10 @@ from uuid import UUID
 
 import asyncpg
 
-from monitoring import files, report
-from monitoring.api_models import (
+from monitoring.casefile import CaseFile, PlanFile
+from monitoring.queries import case_files as files
+from monitoring.queries import figures as report
+from monitoring.queries.views import (
     DurationOut,
     FlowOut,
     FunnelStageOut,
@@ -18,7 +20,7 @@ from monitoring.api_models import (
     OverdueOut,
     TimelineLine,
 )
-from monitoring.casefile import CaseFile, PlanFile
+from reintegration_contracts.stages import Stage
 
 Db: TypeAlias = asyncpg.Pool | asyncpg.Connection
 
@@ -86,3 +88,22 @@ async def timeline(db: Db, returnee_id: UUID) -> list[TimelineLine]:
         returnee_id,
     )
     return [TimelineLine(**dict(row)) for row in rows]
+
+
+async def flows(db: Db, office: str, by: report.Dimension | None = None) -> list[FlowOut]:
+    cases, _plans = await files.office_files(db, office)
+    return flows_out(cases, by)
+
+
+async def breakdown(db: Db, office: str, by: report.Dimension) -> dict[str, dict[Stage, int]]:
+    cases, _plans = await files.office_files(db, office)
+    return report.breakdown(cases, by)
+
+
+async def overdue(
+    db: Db, office: str, today: date, caseworker: str | None = None
+) -> list[OverdueOut]:
+    cases, _plans = await files.office_files(db, office)
+    return [
+        v for v in overdue_out(cases, today) if caseworker is None or v.caseworker == caseworker
+    ]
