@@ -13,7 +13,14 @@ from monitoring.timeline import TIMELINE_EVENTS, entries_for
 from reintegration_contracts import EventPayload
 from reintegration_sdk import EventHandlers, EventMeta, EventStore
 
-READ_MODEL_TABLES = ("case_files", "plan_files", "timeline_entries")
+READ_MODEL_TABLES = (
+    "case_files",
+    "plan_files",
+    "timeline_entries",
+    "case_stages",
+    "plan_stages",
+    "open_visits",
+)
 
 
 async def on_case_event(db: asyncpg.Connection, event: EventPayload, meta: EventMeta) -> None:
