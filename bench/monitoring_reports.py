@@ -5,8 +5,10 @@
 Seeds a fresh database with `--returnees` returnees per office, each through registration,
 counselling, a plan reviewed and decided, a kit, scheduled visits, a visit and a survey, folded
 by monitoring's own read-model handlers (the inbox's path, without the broker), then times the
-office report, the lists and the HQ report through the queries the API serves. Prints the
-median of `--repeat` runs per query. The database is dropped at the end.
+office report, the lists and the HQ report through the queries the API serves, beside the
+office and HQ reports computed as before issue 18 (every case file loaded and folded in
+Python; both answers are checked equal). Prints the median of `--repeat` runs per query. The
+database is dropped at the end.
 """
 
 import argparse
@@ -17,6 +19,7 @@ import statistics
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import asdict
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -42,14 +45,17 @@ from monitoring_builders import (
 )
 
 from monitoring.app import definition
-from monitoring.queries import reports
+from monitoring.queries import figures, reports
+from monitoring.queries.case_files import office_files
 from monitoring.queries.figures import Dimension
+from monitoring.queries.views import DurationOut, FlowOut, FunnelStageOut, OfficeReport
 from monitoring.reactions import reactions
 from reintegration_contracts import EventPayload
 from reintegration_contracts.types import Sex
 from reintegration_sdk.database import SDK_MIGRATIONS, apply_migrations
 
 TODAY = date(2025, 6, 1)
+WRITERS = 4
 TRADES = ("tailoring", "welding", "masonry", "poultry", "driving")
 
 
@@ -87,13 +93,35 @@ def returnee_events(rng: random.Random) -> list[EventPayload]:
 
 
 async def seed(pool: asyncpg.Pool, office: str, returnees: int, rng: random.Random) -> int:
-    events = [e for _ in range(returnees) for e in returnee_events(rng)]
-    batch = 500
-    for start in range(0, len(events), batch):
-        async with pool.acquire() as db, db.transaction():
-            for event in events[start : start + batch]:
-                await reactions.apply(db, event, meta(event, office))
-    return len(events)
+    paths = [returnee_events(rng) for _ in range(returnees)]
+
+    async def fold(share: list[list[EventPayload]]) -> None:
+        # Each returnee's events in order, in transactions of a hundred returnees.
+        for start in range(0, len(share), 100):
+            async with pool.acquire() as db, db.transaction():
+                for path in share[start : start + 100]:
+                    for event in path:
+                        await reactions.apply(db, event, meta(event, office))
+
+    await asyncio.gather(*(fold(paths[i::WRITERS]) for i in range(WRITERS)))
+    return sum(len(path) for path in paths)
+
+
+async def every_file_report(db: asyncpg.Pool, office: str, today: date) -> OfficeReport:
+    """The office report as monitoring computed it before issue 18: every case and plan file
+    of the office loaded and folded into the figures in Python."""
+    cases, plans = await office_files(db, office)
+    return OfficeReport(
+        country_office=office,
+        funnel=[FunnelStageOut(**asdict(s)) for s in figures.funnel(cases, plans)],
+        durations=[DurationOut(**asdict(d)) for d in figures.durations(cases)],
+        monthly=[FlowOut(**asdict(f)) for f in figures.flows(cases)],
+        overdue_visits=len(figures.overdue_visits(cases, today)),
+    )
+
+
+async def every_file_hq(db: asyncpg.Pool, today: date) -> list[OfficeReport]:
+    return [await every_file_report(db, office, today) for office in await reports.offices(db)]
 
 
 async def timed(repeat: int, query: Callable[[], Awaitable[Any]]) -> float:
@@ -125,17 +153,21 @@ async def main(returnees: int, offices: int, repeat: int) -> None:
             f"{time.perf_counter() - started:.0f} s"
         )
         office = codes[0]
+        sql = await reports.office_report(pool, office, TODAY)
+        assert sql == await every_file_report(pool, office, TODAY), "SQL and the fold disagree"
         cases: list[tuple[str, Callable[[], Awaitable[Any]]]] = [
-            ("office report", lambda: reports.office_report(pool, office, TODAY)),
+            ("office report, every file", lambda: every_file_report(pool, office, TODAY)),
+            ("office report, SQL", lambda: reports.office_report(pool, office, TODAY)),
+            ("HQ report, every file", lambda: every_file_hq(pool, TODAY)),
             ("flows by trade", lambda: reports.flows(pool, office, Dimension.TRADE)),
             ("breakdown by sex", lambda: reports.breakdown(pool, office, Dimension.SEX)),
             ("overdue visits", lambda: reports.overdue(pool, office, TODAY)),
-            (f"HQ report ({offices} offices)", lambda: reports.hq_report(pool)),
+            ("HQ report, SQL", lambda: reports.hq_report(pool)),
             ("HQ durations by month", lambda: reports.hq_durations_by_month(pool)),
         ]
         for label, query in cases:
             seconds = await timed(repeat, query)
-            print(f"{label:<28} {seconds * 1000:9.1f} ms")
+            print(f"{label:<30} {seconds * 1000:9.1f} ms", flush=True)
         await pool.close()
     finally:
         await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
