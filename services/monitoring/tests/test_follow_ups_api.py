@@ -261,3 +261,37 @@ async def test_a_replayed_delivery_schedules_no_visit_twice(
         progress=False,
     )
     assert await pool.fetchval(count, monitoring.office) == before
+
+
+async def test_an_office_code_not_in_lower_case_is_refused_naming_the_path(
+    monitoring: MonitoringUnderTest,
+) -> None:
+    office = monitoring.office
+    headers = auth_headers(["monitoring_officer"], [office])
+    for url in (f"/offices/{office.upper()}/report", f"/offices/{office}x/follow-ups/overdue"):
+        response = await monitoring.client.get(url, headers=headers)
+        assert response.status_code == 422, url
+        assert [f["field"] for f in response.json()["fields"]] == ["path.country_office"]
+
+
+async def test_a_retried_visit_is_recorded_once_and_a_dry_run_records_nothing(
+    monitoring: MonitoringUnderTest, programme: Programme
+) -> None:
+    office = monitoring.office
+    pool = monitoring.client.app.state.runtime.pool  # type: ignore[attr-defined]
+    url = f"/offices/{office}/returnees/{programme.boukary}/follow-ups"
+    body = a_visit(visit_id=str(uuid4()))
+    count = """SELECT count(*) FROM events
+               WHERE event_name = 'FollowUpRecorded' AND data->>'visit_id' = $1"""
+    dry = await monitoring.client.post(
+        url, json=body, headers={**caseworker(office), "Dry-Run": "true"}
+    )
+    assert dry.status_code == 201 and dry.headers["Dry-Run"] == "true"
+    assert await pool.fetchval(count, body["visit_id"]) == 0
+    key = {**caseworker(office), "Idempotency-Key": str(uuid4())}
+    first = await monitoring.client.post(url, json=body, headers=key)
+    again = await monitoring.client.post(url, json=body, headers=key)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert await pool.fetchval(count, body["visit_id"]) == 1

@@ -19,9 +19,9 @@ from monitoring_builders import (
     visit,
 )
 
-from monitoring import report
 from monitoring.casefile import ReadModel, Stage, apply
-from monitoring.report import Dimension
+from monitoring.queries import figures as report
+from monitoring.queries.figures import Dimension
 from monitoring.timeline import entries_for
 from reintegration_contracts.events import committee, training
 from reintegration_contracts.events.intake import ReturneeErased

@@ -7,29 +7,29 @@ a command's transaction, again through the inbox, and again in a rebuild from Ka
 """
 
 from datetime import date
-from enum import StrEnum
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
 from reintegration_contracts.events import committee, intake, monitoring, procurement, training
 from reintegration_contracts.registry import EventPayload
+from reintegration_contracts.stages import Stage
 from reintegration_sdk.events import EventMeta
 
-
-class Stage(StrEnum):
-    REGISTERED = "registered"
-    COUNSELLED = "counselled"
-    TRAINED = "trained"
-    CERTIFIED = "certified"
-    PLAN_SUBMITTED = "plan_submitted"
-    PLAN_REVIEWED = "plan_reviewed"
-    PLAN_APPROVED = "plan_approved"
-    KIT_DELIVERED = "kit_delivered"
-    FOLLOWED_UP = "followed_up"
-    SUSTAINABLE = "sustainable"
-
-
+# The stages monitoring counts, in the field's order (contracts' vocabulary, shared with intake).
+# "In training" and "plan rejected" say where a case stands now; the funnel counts steps reached.
+FUNNEL_STAGES: tuple[Stage, ...] = (
+    Stage.REGISTERED,
+    Stage.COUNSELLED,
+    Stage.TRAINED,
+    Stage.CERTIFIED,
+    Stage.PLAN_SUBMITTED,
+    Stage.PLAN_REVIEWED,
+    Stage.PLAN_APPROVED,
+    Stage.KIT_DELIVERED,
+    Stage.FOLLOWED_UP,
+    Stage.SUSTAINABLE,
+)
 PLAN_STAGES = (Stage.PLAN_SUBMITTED, Stage.PLAN_REVIEWED, Stage.PLAN_APPROVED)
 
 

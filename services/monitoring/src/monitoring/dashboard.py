@@ -1,24 +1,37 @@
 """The web dashboard: server-rendered pages, charts as inline SVG, tables beside every chart.
 
 A browser keeps the caller's token in an HttpOnly cookie set by the sign-in form; an
-`Authorization` header works too. Pages check roles and offices exactly as the JSON API does.
+`Authorization` header works too. Pages check roles and offices with the SDK's own access
+dependencies, exactly as the JSON API does, and offer their exports under `/dashboard` (the
+cookie signs them in; the JSON API wants a bearer header a browser link cannot send).
+
+Every link and redirect is relative to the page, so the dashboard works wherever it is mounted:
+at `/dashboard` of the service, behind the Ingress that serves the staff app's host, or under a
+prefix such as the staff app's `/api/monitoring/`.
 """
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from urllib.parse import parse_qs
 from uuid import UUID
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from monitoring import charts, files, report, views
-from monitoring.access import READER_ROLES, may_see_personal_data
-from monitoring.casefile import Stage
+from monitoring import charts
+from monitoring.api import hq as hq_api
+from monitoring.api import reports as office_api
+from monitoring.api.deps import READER_ROLES, may_see_personal_data
+from monitoring.casefile import FUNNEL_STAGES
 from monitoring.intake_names import HIDDEN, IntakeSettings, name_of
-from reintegration_sdk.auth import AuthenticationError, Principal, Role, decode_token
-from reintegration_sdk.http import RuntimeDep
+from monitoring.queries import figures as report
+from monitoring.queries import reports as views
+from monitoring.queries.case_files import office_of
+from reintegration_contracts.stages import Stage
+from reintegration_sdk import Db, OfficePath, Principal, hq_only, office_scoped
+from reintegration_sdk.auth import AuthenticationError, AuthorizationError, decode_token
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
 templates = Environment(
@@ -40,11 +53,16 @@ TRADE_STAGES = (
     Stage.SUSTAINABLE,
 )
 HQ_STAGES = (Stage.REGISTERED, Stage.PLAN_APPROVED, Stage.KIT_DELIVERED, Stage.SUSTAINABLE)
+# From each page, the relative way back to the dashboard's root (`.../dashboard/`).
+AT_ROOT, ONE_DOWN, OFFICE, CASE = "dashboard/", "./", "../", "../../../"
+
+office_reader = office_scoped(*READER_ROLES)
+hq_reader = hq_only()
 
 
-def _page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
+def _page(template: str, root: str, status: int = 200, **context: Any) -> HTMLResponse:
     html = templates.get_template(template).render(
-        signed_in=True, labels=report.STAGE_LABELS, **context
+        signed_in=True, labels=report.STAGE_LABELS, root=root, **context
     )
     return HTMLResponse(html, status_code=status)
 
@@ -68,35 +86,52 @@ def _principal(request: Request) -> Principal | None:
         return None
 
 
-def _refusal(request: Request, roles: tuple[str, ...], office: str | None) -> Response | None:
+def _signed_in(
+    request: Request, root: str, check: Callable[[Principal], Principal]
+) -> Principal | Response:
+    """The principal `check` (an SDK access dependency) lets in, or the page saying why not."""
     principal = _principal(request)
     if principal is None:
-        return RedirectResponse("/dashboard/sign-in", status_code=303)
-    if not principal.has_role(*roles) or (office is not None and not principal.can_act_for(office)):
-        where = f"country office {office.upper()}" if office else "this view"
+        return RedirectResponse(f"{root}sign-in", status_code=303)
+    try:
+        return check(principal)
+    except AuthorizationError:
         return _page(
-            "message.html", 403, heading="Not allowed", message=f"Your role may not open {where}."
+            "message.html",
+            root,
+            403,
+            heading="Not allowed",
+            message="Your role may not open this view.",
         )
-    return None
+
+
+def _office(request: Request, root: str, office: str) -> Principal | Response:
+    return _signed_in(request, root, lambda principal: office_reader(office, principal))
+
+
+def _hq(request: Request, root: str) -> Principal | Response:
+    return _signed_in(request, root, hq_reader)
 
 
 @router.get("", response_model=None)
 async def home(request: Request) -> Response:
     principal = _principal(request)
     if principal is None:
-        return RedirectResponse("/dashboard/sign-in", status_code=303)
+        return RedirectResponse(f"{AT_ROOT}sign-in", status_code=303)
     if principal.is_hq:
-        return RedirectResponse("/dashboard/hq", status_code=303)
+        return RedirectResponse(f"{AT_ROOT}hq", status_code=303)
     if principal.country_offices:
-        return RedirectResponse(
-            f"/dashboard/offices/{min(principal.country_offices)}", status_code=303
-        )
-    return _page("message.html", 403, heading="Not allowed", message="Your token names no office.")
+        office = min(principal.country_offices)
+        return RedirectResponse(f"{AT_ROOT}offices/{office}", status_code=303)
+    return _page(
+        "message.html", AT_ROOT, 403, heading="Not allowed", message="Your token names no office."
+    )
 
 
 @router.get("/sign-in", response_class=HTMLResponse)
 async def sign_in_form() -> HTMLResponse:
-    return HTMLResponse(templates.get_template("sign_in.html").render(signed_in=False))
+    html = templates.get_template("sign_in.html").render(signed_in=False, root=ONE_DOWN)
+    return HTMLResponse(html)
 
 
 @router.post("/sign-in", response_model=None)
@@ -105,9 +140,11 @@ async def sign_in(request: Request) -> Response:
     try:
         decode_token(request.app.state.auth_settings, token)
     except AuthenticationError as error:
-        html = templates.get_template("sign_in.html").render(signed_in=False, error=error.reason)
+        html = templates.get_template("sign_in.html").render(
+            signed_in=False, root=ONE_DOWN, error=error.reason
+        )
         return HTMLResponse(html, status_code=401)
-    response = RedirectResponse("/dashboard", status_code=303)
+    response = RedirectResponse("../dashboard", status_code=303)
     response.set_cookie(
         COOKIE, token, httponly=True, samesite="strict", secure=request.url.scheme == "https"
     )
@@ -116,23 +153,23 @@ async def sign_in(request: Request) -> Response:
 
 @router.post("/sign-out")
 async def sign_out() -> RedirectResponse:
-    response = RedirectResponse("/dashboard/sign-in", status_code=303)
+    response = RedirectResponse(f"{ONE_DOWN}sign-in", status_code=303)
     response.delete_cookie(COOKIE)
     return response
 
 
 @router.get("/offices/{country_office}", response_model=None)
-async def office_view(country_office: str, request: Request, runtime: RuntimeDep) -> Response:
-    refusal = _refusal(request, READER_ROLES, country_office)
-    if refusal is not None:
-        return refusal
+async def office_view(country_office: OfficePath, request: Request, db: Db) -> Response:
+    refused = _office(request, OFFICE, country_office)
+    if isinstance(refused, Response):
+        return refused
     today = date.today()
-    cases, _plans = await files.office_files(runtime.pool, country_office)
-    office_report = await views.office_report(runtime.pool, country_office, today)
-    trades = report.breakdown(cases, report.Dimension.TRADE)
+    office_report = await views.office_report(db, country_office, today)
+    trades = await views.breakdown(db, country_office, report.Dimension.TRADE)
     months = [f.month for f in office_report.monthly]
     return _page(
         "office.html",
+        OFFICE,
         office=country_office,
         today=today,
         report=office_report,
@@ -140,7 +177,7 @@ async def office_view(country_office: str, request: Request, runtime: RuntimeDep
         stages=list(FLOW_STAGES),
         trade_stages=list(TRADE_STAGES),
         trades=trades,
-        overdue=views.overdue_out(cases, today),
+        overdue=await views.overdue(db, country_office, today),
         funnel_chart=charts.bar_chart(
             f"Funnel of office {country_office.upper()}: returnees per stage",
             [(s.label, s.returnees) for s in office_report.funnel],
@@ -169,12 +206,34 @@ async def office_view(country_office: str, request: Request, runtime: RuntimeDep
     )
 
 
+@router.get("/offices/{country_office}/exports/{table}.csv", response_model=None)
+async def office_export(
+    country_office: OfficePath, table: str, request: Request, db: Db
+) -> Response:
+    """The office view's tables as the JSON API's CSV exports give them."""
+    refused = _office(request, "../../../", country_office)
+    if isinstance(refused, Response):
+        return refused
+    if table == "flows":
+        return office_api.flows_csv(country_office, None, await views.flows(db, country_office))
+    if table == "trades":
+        trade = report.Dimension.TRADE
+        return office_api.breakdown_csv(
+            country_office, trade, await views.breakdown(db, country_office, trade)
+        )
+    if table == "overdue":
+        return office_api.overdue_csv(
+            country_office, await views.overdue(db, country_office, date.today())
+        )
+    return _page("message.html", "../../../", 404, heading="No such export", message=table)
+
+
 @router.get("/hq", response_model=None)
-async def hq_view(request: Request, runtime: RuntimeDep) -> Response:
-    refusal = _refusal(request, (Role.HQ_ANALYST,), None)
-    if refusal is not None:
-        return refusal
-    hq_report = await views.hq_report(runtime.pool)
+async def hq_view(request: Request, db: Db) -> Response:
+    refused = _hq(request, ONE_DOWN)
+    if isinstance(refused, Response):
+        return refused
+    hq_report = await views.hq_report(db)
     offices = [o.country_office.upper() for o in hq_report.offices]
     series = [
         charts.Series(
@@ -185,8 +244,9 @@ async def hq_view(request: Request, runtime: RuntimeDep) -> Response:
     ]
     return _page(
         "hq.html",
+        ONE_DOWN,
         report=hq_report,
-        stages=list(Stage),
+        stages=list(FUNNEL_STAGES),
         intervals=len(report.INTERVALS),
         comparison_chart=charts.grouped_bar_chart(
             "Offices compared: returnees per stage", offices, series
@@ -194,32 +254,46 @@ async def hq_view(request: Request, runtime: RuntimeDep) -> Response:
     )
 
 
+@router.get("/hq/exports/{name}", response_model=None)
+async def hq_export(name: str, request: Request, db: Db) -> Response:
+    """The HQ report as JSON (`report.json`) or one of its tables as CSV (`<table>.csv`)."""
+    refused = _hq(request, "../")
+    if isinstance(refused, Response):
+        return refused
+    if name == "report.json":
+        return JSONResponse((await views.hq_report(db)).model_dump(mode="json"))
+    table = name.removesuffix(".csv")
+    if name.endswith(".csv") and table in ("flows", "funnel", "durations"):
+        return await hq_api.hq_spreadsheet(db, table)
+    return _page("message.html", "../", 404, heading="No such export", message=name)
+
+
 @router.get("/offices/{country_office}/returnees/{returnee_id}", response_model=None)
 async def timeline_view(
-    country_office: str, returnee_id: UUID, request: Request, runtime: RuntimeDep
+    country_office: OfficePath, returnee_id: UUID, request: Request, db: Db
 ) -> Response:
-    refusal = _refusal(request, READER_ROLES, country_office)
-    if refusal is not None:
-        return refusal
-    case = await files.case_file(runtime.pool, returnee_id)
-    if case is None or case.country_office != country_office:
+    principal = _office(request, CASE, country_office)
+    if isinstance(principal, Response):
+        return principal
+    if await office_of(db, returnee_id) != country_office:
         return _page(
             "message.html",
+            CASE,
             404,
             heading="No such case",
             message="This office has no events about that returnee.",
         )
-    principal = _principal(request)
     lookup = HIDDEN
-    if principal is not None and may_see_personal_data(principal):
+    if may_see_personal_data(principal):
         lookup = await name_of(
             IntakeSettings(), country_office, returnee_id, f"Bearer {_token(request)}"
         )
     return _page(
         "timeline.html",
+        CASE,
         office=country_office,
         returnee_id=returnee_id,
         name=lookup.name,
         name_status=lookup.status,
-        entries=await views.timeline(runtime.pool, returnee_id),
+        entries=await views.timeline(db, returnee_id),
     )

@@ -1,4 +1,5 @@
-"""Case and plan files in PostgreSQL: load a slice for one event, save it back, read an office.
+"""Case and plan files in PostgreSQL, for the projections: load a slice for one event, save it
+back (the queries read them: `queries/case_files.py`).
 
 Rows an event touches are created empty first and then locked, so two transactions folding
 events about the same returnee (a command and the inbox) wait for each other instead of one
@@ -55,6 +56,7 @@ async def lock_slice(
 
 
 async def save(db: asyncpg.Connection, model: ReadModel) -> None:
+    """Write the files back, and the rows the reports aggregate, derived from them."""
     for plan in model.plans.values():
         await db.execute(
             """UPDATE plan_files SET beneficiary_ids = $2, data = $3::jsonb WHERE plan_id = $1""",
@@ -62,33 +64,57 @@ async def save(db: asyncpg.Connection, model: ReadModel) -> None:
             plan.beneficiary_ids,
             plan.model_dump_json(),
         )
-    if model.cases:
+    if model.plans:
+        plan_ids = list(model.plans)
+        await db.execute("DELETE FROM plan_stages WHERE plan_id = ANY($1::uuid[])", plan_ids)
         await db.executemany(
-            "UPDATE case_files SET data = $2::jsonb WHERE returnee_id = $1",
-            [(case.returnee_id, case.model_dump_json()) for case in model.cases.values()],
+            """INSERT INTO plan_stages (plan_id, country_office, stage, reached_on)
+               VALUES ($1, $2, $3, $4)""",
+            [
+                (plan.plan_id, plan.country_office, stage.value, on)
+                for plan in model.plans.values()
+                for stage, on in plan.stages.items()
+            ],
         )
-
-
-async def office_files(
-    db: asyncpg.Connection | asyncpg.Pool, office: str
-) -> tuple[list[CaseFile], list[PlanFile]]:
-    cases = await db.fetch(
-        "SELECT data::text FROM case_files WHERE country_office = $1 ORDER BY returnee_id", office
+    if not model.cases:
+        return
+    cases = list(model.cases.values())
+    await db.executemany(
+        """UPDATE case_files SET data = $2::jsonb, sex = $3, age_band = $4, commune = $5,
+               trade = $6, caseworker = $7, vulnerabilities = $8
+           WHERE returnee_id = $1""",
+        [
+            (
+                case.returnee_id,
+                case.model_dump_json(),
+                case.sex,
+                case.age_band,
+                case.commune,
+                case.trade,
+                case.caseworker,
+                case.vulnerabilities,
+            )
+            for case in cases
+        ],
     )
-    plans = await db.fetch(
-        "SELECT data::text FROM plan_files WHERE country_office = $1 ORDER BY plan_id", office
+    ids = [case.returnee_id for case in cases]
+    await db.execute("DELETE FROM case_stages WHERE returnee_id = ANY($1::uuid[])", ids)
+    await db.executemany(
+        """INSERT INTO case_stages (returnee_id, country_office, stage, reached_on)
+           VALUES ($1, $2, $3, $4)""",
+        [
+            (case.returnee_id, case.country_office, stage.value, on)
+            for case in cases
+            for stage, on in case.stage_dates().items()
+        ],
     )
-    return (
-        [CaseFile.model_validate_json(r[0]) for r in cases],
-        [PlanFile.model_validate_json(r[0]) for r in plans],
+    await db.execute("DELETE FROM open_visits WHERE returnee_id = ANY($1::uuid[])", ids)
+    await db.executemany(
+        """INSERT INTO open_visits (returnee_id, order_id, due_on, country_office)
+           VALUES ($1, $2, $3, $4)""",
+        [
+            (case.returnee_id, due.order_id, due.due_on, case.country_office)
+            for case in cases
+            for due in case.open_visits()
+        ],
     )
-
-
-async def offices(db: asyncpg.Connection | asyncpg.Pool) -> list[str]:
-    rows = await db.fetch("SELECT DISTINCT country_office FROM case_files ORDER BY 1")
-    return [row[0] for row in rows]
-
-
-async def case_file(db: asyncpg.Connection | asyncpg.Pool, returnee_id: UUID) -> CaseFile | None:
-    raw = await db.fetchval("SELECT data::text FROM case_files WHERE returnee_id = $1", returnee_id)
-    return CaseFile.model_validate_json(raw) if raw else None

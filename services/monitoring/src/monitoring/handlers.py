@@ -1,62 +1,60 @@
-"""Command handlers: load the stream, fold it, decide, append. No rule of the field here."""
+"""Command handlers: gather the facts a rule needs, then run the command. No rules here.
 
-from collections.abc import Callable
-from functools import reduce
-from typing import TypeVar
+Each runs in the caller's unit of work (the route's transaction, or the inbox's for a policy),
+so the facts read, the events appended and the read models they update commit together.
+"""
 
-import asyncpg
+from uuid import UUID
 
-from monitoring import domain
-from monitoring.projections import projections
-from reintegration_contracts.registry import EventPayload
-from reintegration_sdk.events import StoredEvent
-from reintegration_sdk.eventstore import EventContext, EventStore
-
-store = EventStore(projections=[projections])
-
-S = TypeVar("S")
-C = TypeVar("C")
-
-
-async def _run(
-    db: asyncpg.Connection,
-    stream_id: str,
-    initial: S,
-    evolve: Callable[[S, EventPayload], S],
-    decide: Callable[[S, C], list[EventPayload]],
-    command: C,
-    context: EventContext,
-) -> list[StoredEvent]:
-    history = await store.load(db, stream_id)
-    state = reduce(evolve, (e.payload() for e in history), initial)
-    return await store.append(db, stream_id, len(history), decide(state, command), context)
+from monitoring.domain import (
+    ConfigureSchedule,
+    RecordFollowUp,
+    Schedule,
+    ScheduleFollowUps,
+    ScoreSustainability,
+    follow_up_stream,
+    follow_ups,
+    schedule_stream,
+    schedules,
+)
+from monitoring.queries.case_files import ensure_case_of
+from reintegration_contracts import EventPayload
+from reintegration_contracts.events.procurement import KitDelivered
+from reintegration_sdk import UnitOfWork
 
 
-async def office_schedule(db: asyncpg.Connection, country_office: str) -> domain.Schedule:
-    history = await store.load(db, domain.schedule_stream(country_office))
-    return reduce(domain.evolve_schedule, (e.payload() for e in history), domain.Schedule())
+async def configure_schedule(work: UnitOfWork, command: ConfigureSchedule) -> list[EventPayload]:
+    return await work.execute(schedules, schedule_stream(work.country_office), command)
 
 
-async def configure_schedule(
-    db: asyncpg.Connection, command: domain.ConfigureSchedule, context: EventContext
-) -> list[StoredEvent]:
-    stream = domain.schedule_stream(context.country_office)
-    return await _run(
-        db,
-        stream,
-        domain.Schedule(),
-        domain.evolve_schedule,
-        domain.decide_schedule,
-        command,
-        context,
-    )
+async def record_follow_up(work: UnitOfWork, command: RecordFollowUp) -> list[EventPayload]:
+    await ensure_case_here(work, command.returnee_id)
+    return await work.execute(follow_ups, follow_up_stream(command.returnee_id), command)
 
 
-async def follow_up(
-    db: asyncpg.Connection, command: domain.Command, context: EventContext
-) -> list[StoredEvent]:
-    """Schedule visits, record a visit or score a survey on the returnee's follow-up stream."""
-    stream = domain.follow_up_stream(command.returnee_id)
-    return await _run(
-        db, stream, domain.FollowUps(), domain.evolve, domain.decide, command, context
-    )
+async def score_survey(work: UnitOfWork, command: ScoreSustainability) -> list[EventPayload]:
+    await ensure_case_here(work, command.returnee_id)
+    return await work.execute(follow_ups, follow_up_stream(command.returnee_id), command)
+
+
+async def schedule_follow_ups(work: UnitOfWork, delivery: KitDelivered) -> list[EventPayload]:
+    """Open each beneficiary's visits at the office's offsets in force now."""
+    offsets = (await office_schedule(work)).offsets_days
+    appended: list[EventPayload] = []
+    for returnee_id in delivery.beneficiary_ids:
+        command = ScheduleFollowUps(
+            returnee_id, delivery.order_id, delivery.trade, delivery.delivered_on, offsets
+        )
+        appended += await work.execute(follow_ups, follow_up_stream(returnee_id), command)
+    return appended
+
+
+# Facts ---------------------------------------------------------------------------------------
+
+
+async def office_schedule(work: UnitOfWork) -> Schedule:
+    return (await work.load(schedules, schedule_stream(work.country_office))).state
+
+
+async def ensure_case_here(work: UnitOfWork, returnee_id: UUID) -> None:
+    await ensure_case_of(work.db, returnee_id, work.country_office)

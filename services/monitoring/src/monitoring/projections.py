@@ -10,11 +10,17 @@ import asyncpg
 from monitoring import files
 from monitoring.casefile import FOLDED, apply, plan_id_of, returnee_ids_of
 from monitoring.timeline import TIMELINE_EVENTS, entries_for
-from reintegration_contracts.registry import EventPayload
-from reintegration_sdk.dispatch import EventHandlers
-from reintegration_sdk.events import EventMeta
+from reintegration_contracts import EventPayload
+from reintegration_sdk import EventHandlers, EventMeta, EventStore
 
-READ_MODEL_TABLES = ("case_files", "plan_files", "timeline_entries")
+READ_MODEL_TABLES = (
+    "case_files",
+    "plan_files",
+    "timeline_entries",
+    "case_stages",
+    "plan_stages",
+    "open_visits",
+)
 
 
 async def on_case_event(db: asyncpg.Connection, event: EventPayload, meta: EventMeta) -> None:
@@ -58,4 +64,7 @@ def read_models(name: str, tables: tuple[str, ...] = READ_MODEL_TABLES) -> Event
 
 # The reactions own the tables: a rebuild replays every topic, this service's own included, from
 # Kafka. Replaying only the event store over truncated tables would lose the upstream facts.
+# Here they run in each command's transaction, so the API reads its writes.
 projections = read_models("monitoring-projections", tables=())
+
+store = EventStore(projections=[projections])

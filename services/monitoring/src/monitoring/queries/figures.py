@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from monitoring.casefile import PLAN_STAGES, CaseFile, PlanFile, Stage
+from monitoring.casefile import FUNNEL_STAGES, PLAN_STAGES, CaseFile, PlanFile
+from reintegration_contracts.stages import Stage
 
 STAGE_LABELS: dict[Stage, str] = {
     Stage.REGISTERED: "Registered",
@@ -94,7 +95,7 @@ def funnel(cases: Iterable[CaseFile], plans: Iterable[PlanFile]) -> list[FunnelS
         FunnelStage(stage, STAGE_LABELS[stage], reached[stage], plan_counts[stage])
         if stage in PLAN_STAGES
         else FunnelStage(stage, STAGE_LABELS[stage], reached[stage], None)
-        for stage in Stage
+        for stage in FUNNEL_STAGES
     ]
 
 
@@ -156,7 +157,7 @@ def flows(cases: Iterable[CaseFile], by: Dimension | None = None) -> list[Flow]:
             for group in groups:
                 table[(on.strftime("%Y-%m"), group)][stage] += 1
     return [
-        Flow(month, group, {stage: table[(month, group)][stage] for stage in Stage})
+        Flow(month, group, {stage: table[(month, group)][stage] for stage in FUNNEL_STAGES})
         for month, group in sorted(table, key=lambda k: (k[0], k[1] or ""))
     ]
 
@@ -167,7 +168,7 @@ def breakdown(cases: Iterable[CaseFile], by: Dimension) -> dict[str, dict[Stage,
     for case in cases:
         for group in groups_of(case, by):
             table[group].update(case.stage_dates().keys())
-    return {group: {s: table[group][s] for s in Stage} for group in sorted(table)}
+    return {group: {s: table[group][s] for s in FUNNEL_STAGES} for group in sorted(table)}
 
 
 def overdue_visits(cases: Iterable[CaseFile], today: date) -> list[OverdueVisit]:

@@ -1,4 +1,4 @@
-"""Follow-up and sustainability rules: pure decisions over a returnee's follow-up stream.
+"""A returnee's follow-ups: pure decisions over the stream `follow-ups-<returnee id>`.
 
 A returnee's follow-up stream starts when a kit is delivered: visits fall due at the office's
 offsets after the delivery. A visit fulfils the earliest scheduled visit still open, so an early
@@ -7,70 +7,23 @@ or late visit is still counted against the schedule rather than leaving a hole i
 
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from itertools import pairwise
 from uuid import UUID
 
-from monitoring.scoring import DIMENSIONS, Dimension, ScoringConfig
+from monitoring.domain.sustainability import ScoringConfig, score_survey
+from reintegration_contracts import EventPayload
 from reintegration_contracts.events.monitoring import (
     FollowUpRecorded,
-    FollowUpScheduleConfigured,
     FollowUpsScheduled,
     IncomeBand,
     SustainabilityScored,
 )
-from reintegration_contracts.registry import EventPayload
-from reintegration_sdk.errors import InvalidField, RuleViolation
+from reintegration_sdk import Decider, InvalidField, RuleViolation
 
-# 15, 30, 60 and 90 days after delivery, then quarterly until the activity is a year old.
-DEFAULT_OFFSETS_DAYS: tuple[int, ...] = (15, 30, 60, 90, 180, 270, 365)
-MAX_OFFSET_DAYS = 730
 _BAND_ORDER = [IncomeBand.NONE, IncomeBand.LOW, IncomeBand.MEDIUM, IncomeBand.HIGH]
 
 
 def follow_up_stream(returnee_id: UUID) -> str:
     return f"follow-ups-{returnee_id}"
-
-
-def schedule_stream(country_office: str) -> str:
-    return f"follow-up-schedule-{country_office}"
-
-
-# --- the office's schedule -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Schedule:
-    offsets_days: tuple[int, ...] = DEFAULT_OFFSETS_DAYS
-
-
-@dataclass(frozen=True)
-class ConfigureSchedule:
-    offsets_days: tuple[int, ...]
-    configured_on: date
-
-
-def decide_schedule(state: Schedule, command: ConfigureSchedule) -> list[EventPayload]:
-    offsets = command.offsets_days
-    if not offsets:
-        raise InvalidField("offsets_days", "name at least one visit")
-    if any(day < 1 or day > MAX_OFFSET_DAYS for day in offsets):
-        raise InvalidField("offsets_days", f"each offset is 1 to {MAX_OFFSET_DAYS} days")
-    if any(later <= earlier for earlier, later in pairwise(offsets)):
-        raise InvalidField("offsets_days", "offsets must be strictly increasing")
-    if offsets == state.offsets_days:
-        return []
-    return [
-        FollowUpScheduleConfigured(offsets_days=list(offsets), configured_on=command.configured_on)
-    ]
-
-
-def evolve_schedule(state: Schedule, event: EventPayload) -> Schedule:
-    if isinstance(event, FollowUpScheduleConfigured):
-        return Schedule(tuple(event.offsets_days))
-    return state
-
-
-# --- a returnee's follow-ups -----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -245,43 +198,6 @@ def evolve(state: FollowUps, event: EventPayload) -> FollowUps:
     return state
 
 
-# --- sustainability scoring (the method is documented in programmes/README.md) ---------------
-
-
-@dataclass(frozen=True)
-class Scores:
-    economic: float
-    social: float
-    psychosocial: float
-    composite: float
-    sustainable: bool
-
-
-def score_survey(config: ScoringConfig, answers: dict[str, str]) -> Scores:
-    """Weighted means: indicators within a dimension, then dimensions into the composite."""
-    known = {indicator.id for indicator in config.indicators}
-    unknown = sorted(set(answers) - known)
-    if unknown:
-        raise InvalidField(f"answers.{unknown[0]}", f"not an indicator of {config.reference}")
-    dimension_scores: dict[Dimension, float] = {}
-    for dimension in DIMENSIONS:
-        indicators = [i for i in config.indicators if i.dimension == dimension]
-        weighted = 0.0
-        for indicator in indicators:
-            answer = answers.get(indicator.id)
-            if answer is None:
-                raise InvalidField(f"answers.{indicator.id}", "every indicator must be answered")
-            if answer not in indicator.scale:
-                allowed = ", ".join(indicator.scale)
-                raise InvalidField(f"answers.{indicator.id}", f"answer one of: {allowed}")
-            weighted += indicator.weight * indicator.scale[answer]
-        dimension_scores[dimension] = weighted / sum(i.weight for i in indicators)
-    weights = config.dimension_weights
-    composite = sum(weights[d] * dimension_scores[d] for d in DIMENSIONS) / sum(weights.values())
-    return Scores(
-        economic=round(dimension_scores["economic"], 3),
-        social=round(dimension_scores["social"], 3),
-        psychosocial=round(dimension_scores["psychosocial"], 3),
-        composite=round(composite, 3),
-        sustainable=composite >= config.threshold,
-    )
+follow_ups: Decider[FollowUps, Command, EventPayload] = Decider(
+    initial=FollowUps(), evolve=evolve, decide=decide
+)

@@ -1,4 +1,5 @@
-"""Request and response bodies of the HTTP API."""
+"""Request bodies of monitoring's commands, and their answers (the queries' are in
+`queries/views.py`)."""
 
 from datetime import date
 from typing import Annotated
@@ -6,7 +7,6 @@ from uuid import UUID, uuid4
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from monitoring.casefile import Stage
 from reintegration_contracts.events.monitoring import IncomeBand
 from reintegration_contracts.types import Slug
 
@@ -60,70 +60,3 @@ class ScheduleBody(Request):
 class ScheduleResponse(BaseModel):
     country_office: str
     offsets_days: list[int]
-
-
-class FunnelStageOut(BaseModel):
-    stage: Stage
-    label: str
-    returnees: int
-    plans: int | None
-
-
-class DurationOut(BaseModel):
-    start: Stage
-    end: Stage
-    label: str
-    cases: int
-    median_days: float | None
-    p90_days: float | None
-
-
-class FlowOut(BaseModel):
-    month: str
-    group: str | None
-    counts: dict[Stage, int]
-
-
-class OverdueOut(BaseModel):
-    returnee_id: str
-    caseworker: str
-    due_on: date
-    days_overdue: int
-    trade: str | None
-    commune: str | None
-
-
-class OfficeReport(BaseModel):
-    country_office: str
-    funnel: list[FunnelStageOut]
-    durations: list[DurationOut]
-    monthly: list[FlowOut]
-    overdue_visits: int
-
-
-class HqOffice(BaseModel):
-    country_office: str
-    funnel: list[FunnelStageOut]
-    durations: list[DurationOut]
-    monthly: list[FlowOut]
-
-
-class HqReport(BaseModel):
-    """Aggregates only: counts and days, by office and month. No returnee, no caseworker."""
-
-    offices: list[HqOffice]
-
-
-class TimelineLine(BaseModel):
-    occurred_on: date
-    domain: str
-    event_name: str
-    summary: str
-
-
-class Timeline(BaseModel):
-    returnee_id: UUID
-    country_office: str
-    name: str | None = Field(description="Only for roles that may see personal data")
-    name_status: str = Field(description="shown | hidden | erased | unavailable")
-    entries: list[TimelineLine]
