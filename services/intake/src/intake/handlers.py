@@ -30,7 +30,7 @@ from reintegration_sdk.auth import AuthorizationError
 
 async def register_returnee(work: UnitOfWork, command: RegisterReturnee) -> list[CaseEvent]:
     office = work.country_office
-    await vault.lock_office_registrations(work.db, office)
+    await vault.hold_registrations_alike(work.db, office, command.person)
     command = replace(
         command, people_alike=await vault.people_alike(work.db, office, command.person)
     )
