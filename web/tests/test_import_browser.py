@@ -14,8 +14,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.timeout(600)]
 
 
 async def intake_honours_dry_run(site: Site) -> bool:
-    """Whether intake rolls back a `Dry-Run: true` registration (issue 14 routes every
-    service's commands through the SDK's CommandRoute, which does)."""
+    """Whether intake rolls back a `Dry-Run: true` registration, as every command through the
+    SDK's CommandRoute does: the app relies on it not to register anyone while checking."""
     async with httpx.AsyncClient(base_url=site.services["intake"]) as client:
         answer = await client.post(
             f"/offices/{site.office}/returnees",
@@ -59,12 +59,7 @@ async def test_import_checks_then_registers_each_line_once(browser: Browser, sit
     assert await page.locator("[data-rows]").get_attribute("data-rows") == "6"
     assert await page.locator('[data-target="birth_date"]').input_value() == "2"
     before = await caseload_size(site)
-    if not await intake_honours_dry_run(site):
-        # The app must not go on: a dry run the service ignores would register people.
-        await page.get_by_role("button", name="Dry run", exact=True).click()
-        await page.get_by_text("The service ignored the dry run").wait_for()
-        assert await page.get_by_role("button", name="Import", exact=True).is_disabled()
-        pytest.xfail("intake ignores Dry-Run until its commands go through CommandRoute")
+    assert await intake_honours_dry_run(site)
     checked = await run(page, "Dry run", "checked")
     assert checked == {"ok": 4, "wrong": 2, "replayed": 0}
     lines = page.locator("table.errors tr[data-row]")
@@ -94,8 +89,6 @@ async def test_csv_lines_with_errors_are_listed(browser: Browser, site: Site) ->
     page = await sign_in(browser, site, ["caseworker"], subject="import-clerk-2")
     await upload(page, "dossiers.csv", to_csv(rows), "text/csv")
     assert await page.locator('[data-target="family_name"]').input_value() == "0"
-    if not await intake_honours_dry_run(site):
-        pytest.xfail("intake ignores Dry-Run until its commands go through CommandRoute")
     checked = await run(page, "Dry run", "checked")
     assert checked["wrong"] == 1
     assert "Sex" in await page.locator('table.errors tr[data-row="3"]').inner_text()

@@ -1,5 +1,6 @@
 """Intake's rules as tables: given events -> command -> expected events or the rule broken."""
 
+from dataclasses import replace
 from datetime import date
 from uuid import uuid4
 
@@ -15,9 +16,9 @@ from intake_builders import (
 )
 
 from intake.domain import (
+    AttendSession,
     EraseReturnee,
     IdentityDocument,
-    InvalidInput,
     PlanOutcome,
     RecordConsent,
     RecordInterview,
@@ -25,12 +26,11 @@ from intake.domain import (
     Stage,
     WithdrawConsent,
     case_stage,
-    decide,
-    fold,
-    hold_session,
+    cases,
     likely_duplicates,
     name_similarity,
     same_phone,
+    sessions,
     stage_reached_by,
 )
 from reintegration_contracts.events.committee import PlanRejected
@@ -40,13 +40,14 @@ from reintegration_contracts.events.intake import (
     ConsentWithdrawn,
     CounsellingAttended,
     CounsellingInterviewRecorded,
+    CounsellingSessionHeld,
     OverrideReason,
     PartnerCategory,
     ReturneeErased,
     ReturneeRegistered,
 )
 from reintegration_contracts.types import AgeBand, Track, Vulnerability
-from reintegration_sdk.errors import Gone, NotFound, RuleViolation
+from reintegration_sdk import Gone, InvalidFields, NotFound, RuleViolation
 
 pytestmark = pytest.mark.unit
 
@@ -81,7 +82,7 @@ def test_registration_carries_the_age_band_and_minor_flag_never_the_birth_date(
 ) -> None:
     command = a_registration(person=a_person(birth_date=birth_date))
 
-    [event] = decide(None, command)
+    [event] = cases.given([], command)
 
     assert isinstance(event, ReturneeRegistered)
     assert (event.age_band, event.is_minor) == (age_band, is_minor)
@@ -89,6 +90,33 @@ def test_registration_carries_the_age_band_and_minor_flag_never_the_birth_date(
     for personal in ("Aminata", "Ouédraogo", "Ouedraogo", "70 12 34 56", "B1234567", "Secteur"):
         assert personal not in published
     assert birth_date.isoformat() not in published
+
+
+def test_registration_publishes_the_case_without_the_person() -> None:
+    command = a_registration(
+        returnee_id=RETURNEE,
+        sub_office="koupela",
+        vulnerabilities=(Vulnerability.SINGLE_PARENT,),
+        aspirations=("garment_workshop",),
+    )
+
+    assert cases.given([], command) == [
+        ReturneeRegistered(
+            returnee_id=RETURNEE,
+            sub_office="koupela",
+            arrival_date=ARRIVAL,
+            return_type=command.return_type,
+            community=command.community,
+            sex=command.sex,
+            age_band=AgeBand.AGE_25_34,
+            is_minor=False,
+            vulnerabilities=[Vulnerability.SINGLE_PARENT],
+            declared_trades=[],
+            aspirations=["garment_workshop"],
+            household_size=4,
+            duplicate_override=None,
+        )
+    ]
 
 
 @pytest.mark.parametrize(
@@ -105,8 +133,8 @@ def test_registration_carries_the_age_band_and_minor_flag_never_the_birth_date(
     ],
 )
 def test_registration_names_every_wrong_field(overrides: dict[str, object], fields: list[str]):
-    with pytest.raises(InvalidInput) as refused:
-        decide(None, a_registration(**overrides))
+    with pytest.raises(InvalidFields) as refused:
+        cases.given([], a_registration(**overrides))
 
     assert [field for field, _ in refused.value.problems] == fields
 
@@ -117,7 +145,7 @@ def test_an_unaccompanied_minor_is_registered_as_a_minor() -> None:
         vulnerabilities=(Vulnerability.UNACCOMPANIED_MINOR,),
     )
 
-    [event] = decide(None, command)
+    [event] = cases.given([], command)
 
     assert isinstance(event, ReturneeRegistered)
     assert event.is_minor
@@ -126,7 +154,7 @@ def test_an_unaccompanied_minor_is_registered_as_a_minor() -> None:
 
 def test_a_returnee_is_registered_once() -> None:
     with pytest.raises(RuleViolation) as refused:
-        decide(ReturneeCase(RETURNEE, ARRIVAL, False), a_registration(returnee_id=RETURNEE))
+        cases.decide(ReturneeCase(RETURNEE, ARRIVAL, False), a_registration(returnee_id=RETURNEE))
 
     assert refused.value.rule == "already_registered"
 
@@ -156,7 +184,7 @@ def test_a_likely_duplicate_is_refused_with_the_candidates(applicant, why) -> No
     candidate = known_as(ORIGINAL)
 
     with pytest.raises(RuleViolation) as refused:
-        decide(None, a_registration(person=applicant, people_alike=(candidate,)))
+        cases.given([], a_registration(person=applicant, people_alike=(candidate,)))
 
     assert refused.value.rule == "likely_duplicate", why
     assert refused.value.context["candidate_ids"] == [str(candidate.returnee_id)]
@@ -188,7 +216,7 @@ def test_a_caseworker_overrides_the_duplicate_check_with_a_reason_kept_in_the_ev
         override_note="From another village, checked with the chief",
     )
 
-    [event] = decide(None, command)
+    [event] = cases.given([], command)
 
     assert isinstance(event, ReturneeRegistered)
     assert event.duplicate_override is not None
@@ -198,7 +226,7 @@ def test_a_caseworker_overrides_the_duplicate_check_with_a_reason_kept_in_the_ev
 
 
 def test_no_override_is_recorded_when_nobody_is_alike() -> None:
-    [event] = decide(None, a_registration(override_reason=OverrideReason.OTHER))
+    [event] = cases.given([], a_registration(override_reason=OverrideReason.OTHER))
 
     assert isinstance(event, ReturneeRegistered)
     assert event.duplicate_override is None
@@ -250,9 +278,7 @@ WITHDRAW_REFERRAL_NGO = WithdrawConsent(*REFERRAL_NGO, withdrawn_on=TODAY, today
     ],
 )  # fmt: skip
 def test_consent_is_given_and_withdrawn(given, command, expected) -> None:
-    state = fold([registered(RETURNEE), *given])
-
-    assert decide(state, command) == expected
+    assert cases.given([registered(RETURNEE), *given], command) == expected
 
 
 @pytest.mark.parametrize(
@@ -268,7 +294,7 @@ def test_consent_is_given_and_withdrawn(given, command, expected) -> None:
 )  # fmt: skip
 def test_consent_rules(given, command, rule) -> None:
     with pytest.raises(RuleViolation) as refused:
-        decide(fold([registered(RETURNEE), *given]), command)
+        cases.given([registered(RETURNEE), *given], command)
 
     assert refused.value.rule == rule
 
@@ -276,15 +302,15 @@ def test_consent_rules(given, command, rule) -> None:
 def test_consent_cannot_be_dated_in_the_future() -> None:
     command = RecordConsent(*REFERRAL_NGO, given_on=date(2025, 3, 11), today=TODAY)
 
-    with pytest.raises(InvalidInput) as refused:
-        decide(fold([registered(RETURNEE)]), command)
+    with pytest.raises(InvalidFields) as refused:
+        cases.given([registered(RETURNEE)], command)
 
     assert refused.value.problems[0][0] == "given_on"
 
 
 def test_commands_on_an_unknown_returnee_are_not_found() -> None:
     with pytest.raises(NotFound):
-        decide(None, GIVE_REFERRAL_NGO)
+        cases.given([], GIVE_REFERRAL_NGO)
 
 
 # --- Individual interview --------------------------------------------------------------------
@@ -303,7 +329,7 @@ def an_interview(on: date, note: str | None = None) -> RecordInterview:
 
 
 def test_an_interview_records_skills_and_intended_track() -> None:
-    [event] = decide(fold([registered(RETURNEE)]), an_interview(date(2025, 3, 1)))
+    [event] = cases.given([registered(RETURNEE)], an_interview(date(2025, 3, 1)))
 
     assert event == CounsellingInterviewRecorded(
         returnee_id=RETURNEE,
@@ -317,19 +343,19 @@ def test_an_interview_records_skills_and_intended_track() -> None:
 
 @pytest.mark.parametrize("day", [date(2025, 2, 2), date(2025, 3, 11)])
 def test_an_interview_is_dated_between_arrival_and_today(day: date) -> None:
-    with pytest.raises(InvalidInput) as refused:
-        decide(fold([registered(RETURNEE)]), an_interview(day))
+    with pytest.raises(InvalidFields) as refused:
+        cases.given([registered(RETURNEE)], an_interview(day))
 
     assert refused.value.problems[0][0] == "interviewed_on"
 
 
 def test_no_interview_note_is_kept_for_an_erased_returnee() -> None:
-    state = fold([registered(RETURNEE), erased()])
+    state = cases.fold([registered(RETURNEE), erased()])
 
     with pytest.raises(RuleViolation) as refused:
-        decide(state, an_interview(date(2025, 3, 1), note="Wants to open a shop"))
+        cases.decide(state, an_interview(date(2025, 3, 1), note="Wants to open a shop"))
     assert refused.value.rule == "returnee_erased"
-    assert decide(state, an_interview(date(2025, 3, 1)))  # the anonymous case goes on
+    assert cases.decide(state, an_interview(date(2025, 3, 1)))  # the anonymous case goes on
 
 
 # --- Erasure ---------------------------------------------------------------------------------
@@ -337,9 +363,11 @@ def test_no_interview_note_is_kept_for_an_erased_returnee() -> None:
 
 def test_erasure_withdraws_every_consent_then_erases() -> None:
     research_ngo = (ConsentPurpose.RESEARCH, PartnerCategory.UN_AGENCY)
-    state = fold([registered(RETURNEE), consent_given(*REFERRAL_NGO), consent_given(*research_ngo)])
+    state = cases.fold(
+        [registered(RETURNEE), consent_given(*REFERRAL_NGO), consent_given(*research_ngo)]
+    )
 
-    events = decide(state, EraseReturnee(erased_on=TODAY))
+    events = cases.decide(state, EraseReturnee(erased_on=TODAY))
 
     assert events == [
         ConsentWithdrawn(returnee_id=RETURNEE, purpose=purpose, partner_category=partner,
@@ -350,12 +378,12 @@ def test_erasure_withdraws_every_consent_then_erases() -> None:
 
 def test_a_returnee_is_erased_once() -> None:
     with pytest.raises(Gone):
-        decide(fold([registered(RETURNEE), erased()]), EraseReturnee(erased_on=TODAY))
+        cases.given([registered(RETURNEE), erased()], EraseReturnee(erased_on=TODAY))
 
 
 def test_the_case_remembers_what_happened() -> None:
     session = uuid4()
-    state = fold(
+    state = cases.fold(
         [
             registered(RETURNEE),
             consent_given(*REFERRAL_NGO),
@@ -379,42 +407,74 @@ def test_the_case_remembers_what_happened() -> None:
 # --- Group counselling sessions --------------------------------------------------------------
 
 
-def test_each_participant_attends_with_the_days_since_arrival() -> None:
+def test_a_session_is_held_with_its_participants() -> None:
     early, late = uuid4(), uuid4()
-    cases = {
-        early: fold([registered(early, arrival_date=date(2025, 2, 3))]),
-        late: fold([registered(late, arrival_date=date(2025, 3, 1))]),
-    }
     command = a_session([early, late], held_on=date(2025, 3, 5))
+    participants = {early: cases.fold([registered(early)]), late: cases.fold([registered(late)])}
 
-    outcome = hold_session(False, command, cases)
+    assert sessions.given([], replace(command, participants=participants)) == [
+        CounsellingSessionHeld(
+            session_id=command.session_id,
+            held_on=date(2025, 3, 5),
+            community=command.community,
+            experts_present=list(command.experts_present),
+            local_authorities_present=1,
+            civil_society_present=2,
+            participant_ids=[early, late],
+        )
+    ]
 
-    assert outcome.session.participant_ids == [early, late]
-    assert {i: a.days_since_arrival for i, a in outcome.attendances.items()} == {early: 30, late: 4}
-    assert all(a.session_id == command.session_id for a in outcome.attendances.values())
+
+@pytest.mark.parametrize(
+    ("arrival_date", "days_since_arrival"), [(date(2025, 2, 3), 30), (date(2025, 3, 1), 4)]
+)
+def test_each_participant_attends_with_the_days_since_arrival(
+    arrival_date: date, days_since_arrival: int
+) -> None:
+    session = uuid4()
+
+    attended = cases.given(
+        [registered(RETURNEE, arrival_date=arrival_date)], AttendSession(session, date(2025, 3, 5))
+    )
+
+    assert attended == [
+        CounsellingAttended(
+            returnee_id=RETURNEE,
+            session_id=session,
+            attended_on=date(2025, 3, 5),
+            days_since_arrival=days_since_arrival,
+        )
+    ]
 
 
 def test_a_session_cannot_be_dated_before_a_participants_arrival() -> None:
     on_time, not_back_yet = uuid4(), uuid4()
-    cases = {
-        on_time: fold([registered(on_time, arrival_date=date(2025, 2, 3))]),
-        not_back_yet: fold([registered(not_back_yet, arrival_date=date(2025, 3, 6))]),
+    participants = {
+        on_time: cases.fold([registered(on_time, arrival_date=date(2025, 2, 3))]),
+        not_back_yet: cases.fold([registered(not_back_yet, arrival_date=date(2025, 3, 6))]),
     }
+    command = replace(a_session([on_time, not_back_yet]), participants=participants)
 
     with pytest.raises(RuleViolation) as refused:
-        hold_session(False, a_session([on_time, not_back_yet]), cases)
+        sessions.given([], command)
 
     assert refused.value.rule == "counselling_before_arrival"
     assert refused.value.context["returnee_ids"] == [str(not_back_yet)]
+    with pytest.raises(RuleViolation) as not_back:
+        cases.given(
+            [registered(not_back_yet, arrival_date=date(2025, 3, 6))],
+            AttendSession(command.session_id, command.held_on),
+        )
+    assert not_back.value.rule == "counselling_before_arrival"
 
 
 def test_session_input_names_each_bad_participant_and_date() -> None:
     known, stranger = uuid4(), uuid4()
-    cases = {known: fold([registered(known)]), stranger: None}
+    participants = {known: cases.fold([registered(known)]), stranger: None}
     command = a_session([known, stranger, known], held_on=date(2025, 3, 11))
 
-    with pytest.raises(InvalidInput) as refused:
-        hold_session(False, command, cases)
+    with pytest.raises(InvalidFields) as refused:
+        sessions.given([], replace(command, participants=participants))
 
     assert [f for f, _ in refused.value.problems] == [
         "held_on",
@@ -425,8 +485,11 @@ def test_session_input_names_each_bad_participant_and_date() -> None:
 
 def test_a_session_is_recorded_once() -> None:
     known = uuid4()
+    command = replace(a_session([known]), participants={known: cases.fold([registered(known)])})
+    [held] = sessions.given([], command)
+
     with pytest.raises(RuleViolation) as refused:
-        hold_session(True, a_session([known]), {known: fold([registered(known)])})
+        sessions.given([held], command)
 
     assert refused.value.rule == "session_already_recorded"
 

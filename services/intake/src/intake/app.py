@@ -3,24 +3,24 @@ report about its returnees."""
 
 from pathlib import Path
 
-from intake.api import router
+from intake.api import routers
 from intake.projections import read_models
 from intake.reactions import reactions
 from reintegration_contracts import Domain
-from reintegration_sdk.eventstore import EventStore
-from reintegration_sdk.service import ServiceDefinition
+from reintegration_contracts.subscriptions import consumes
+from reintegration_sdk import EventStore, ServiceDefinition
 
-MIGRATIONS = Path(__file__).parent / "migrations"
 HTTP_PORT = 8101
 
 definition = ServiceDefinition(
     name="intake",
     domain=Domain.INTAKE,
-    routers=[router],
+    routers=routers,
     store=EventStore(projections=[read_models]),
-    migrations=MIGRATIONS,
+    migrations=Path(__file__).parent / "migrations",
     reactions=reactions,
-    consumes=[Domain.TRAINING, Domain.COMMITTEE, Domain.PROCUREMENT, Domain.MONITORING],
+    # Training, committee, procurement and monitoring tell how far each case has gone.
+    consumes=consumes("intake"),
     default_port=HTTP_PORT,
     title="Reintegration intake service",
 )

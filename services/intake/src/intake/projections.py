@@ -21,8 +21,7 @@ from reintegration_contracts.events.intake import (
     ReturneeErased,
     ReturneeRegistered,
 )
-from reintegration_sdk.dispatch import EventHandlers
-from reintegration_sdk.events import EventMeta
+from reintegration_sdk import EventHandlers, EventMeta
 
 read_models = EventHandlers(
     "intake-read-models",

@@ -18,8 +18,7 @@ from reintegration_contracts.events.committee import PlanApproved, PlanRejected,
 from reintegration_contracts.events.monitoring import FollowUpRecorded
 from reintegration_contracts.events.procurement import KitDelivered
 from reintegration_contracts.events.training import SkillCertified, TrainingEnrolled
-from reintegration_sdk.dispatch import EventHandlers
-from reintegration_sdk.events import EventMeta
+from reintegration_sdk import EventHandlers, EventMeta
 
 reactions = EventHandlers(
     "intake", tables=["case_milestones", "plan_beneficiaries", "plan_outcomes"]

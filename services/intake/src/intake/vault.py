@@ -4,6 +4,7 @@ Written in the command's transaction, next to the events, so a registration neve
 without its person or the other way round. Erasure deletes the row; nothing else keeps it.
 """
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
@@ -19,12 +20,34 @@ class InterviewNote:
     note: str
 
 
-async def lock_office_registrations(db: asyncpg.Connection, country_office: str) -> None:
-    """Two caseworkers registering the same person at once must not both miss the other:
-    registrations of one office take turns until their transaction ends."""
-    await db.execute(
-        "SELECT pg_advisory_xact_lock(hashtext('intake.registration.' || $1))", country_office
-    )
+async def hold_registrations_alike(
+    db: asyncpg.Connection, country_office: str, person: PersonalData
+) -> None:
+    """Two caseworkers registering the same person at once must not both miss the other.
+
+    Registrations that could be one person take turns until their transaction ends; the
+    others run side by side. Two records are alike only if they share a birth date (the name
+    rule needs it), the tail of a phone number (`same_phone` compares at least that) or a
+    document key, so one lock per key this person has covers every pair the check can find.
+    Taken in one order, so two registrations sharing two keys never wait on each other.
+    """
+    for lock in sorted({_lock_key(country_office, key) for key in _duplicate_keys(person)}):
+        await db.execute("SELECT pg_advisory_xact_lock($1)", lock)
+
+
+def _duplicate_keys(person: PersonalData) -> list[str]:
+    keys = [f"birth_date:{person.birth_date.isoformat()}"]
+    if person.phone and (tail := phone_tail(person.phone)):
+        keys.append(f"phone_tail:{tail}")
+    if person.identity_document and (key := document_key(person.identity_document.number)):
+        keys.append(f"document_key:{key}")
+    return keys
+
+
+def _lock_key(country_office: str, key: str) -> int:
+    """A signed 64-bit advisory lock id, the same in every process (unlike Python's hash)."""
+    digest = hashlib.blake2b(f"intake.registration.{country_office}.{key}".encode(), digest_size=8)
+    return int.from_bytes(digest.digest(), "big", signed=True)
 
 
 async def people_alike(

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator, Sequence
 
-from intake.models import CaseSummary
+from intake.queries.views import CaseSummary
 
 COLUMNS = [
     "returnee_id", "sub_office", "arrival_date", "return_type", "region", "commune", "sex",

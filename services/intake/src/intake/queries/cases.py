@@ -1,4 +1,5 @@
-"""Reads of intake's read models and vault, scoped to one country office."""
+"""Cases: the office's caseload, one case, its consents, and (for those granted it) the
+vault's record of who the returnee is. Scoped to one country office."""
 
 import json
 from typing import Any, TypeAlias
@@ -7,21 +8,18 @@ from uuid import UUID
 import asyncpg
 
 from intake import vault
-from intake.models import (
-    Attendance,
+from intake.queries.views import (
     CaseloadFilter,
     CaseSummary,
     CaseView,
     ConsentView,
     CounsellingEntry,
-    IdentityDocumentIn,
+    IdentityDocumentView,
     InterviewNoteView,
     PersonalDataView,
-    SessionView,
 )
-from reintegration_contracts.types import Locality
+from reintegration_sdk import Gone, NotFound
 from reintegration_sdk.auth import AuthorizationError
-from reintegration_sdk.errors import Gone, NotFound
 
 Db: TypeAlias = asyncpg.Pool | asyncpg.Connection
 
@@ -62,7 +60,7 @@ async def case(db: Db, country_office: str, returnee_id: UUID) -> CaseView:
         **_summary(row).model_dump(),
         consents=consents,
         counselling=[CounsellingEntry.model_validate(dict(h)) for h in history],
-        duplicate_override=_json(row["duplicate_override"]),
+        duplicate_override=json_value(row["duplicate_override"]),
     )
 
 
@@ -90,34 +88,12 @@ async def personal_data(db: Db, country_office: str, returnee_id: UUID) -> Perso
         birth_date=person.birth_date,
         phone=person.phone,
         address=person.address,
-        identity_document=IdentityDocumentIn.model_validate(document.__dict__)
+        identity_document=IdentityDocumentView.model_validate(document.__dict__)
         if document
         else None,
         notes=person.notes,
         duplicate_override_note=await vault.override_note(db, returnee_id),
         interview_notes=[InterviewNoteView(**n.__dict__) for n in notes],
-    )
-
-
-async def session(db: Db, country_office: str, session_id: UUID) -> SessionView:
-    row = await db.fetchrow("SELECT * FROM counselling_sessions WHERE session_id = $1", session_id)
-    if row is None:
-        raise NotFound(f"counselling session {session_id}")
-    if row["country_office"] != country_office:
-        raise AuthorizationError(f"session {session_id} belongs to another country office")
-    attended = await db.fetch(
-        """SELECT returnee_id, days_since_arrival FROM counselling_history
-           WHERE session_id = $1 ORDER BY recorded_at, event_id""",
-        session_id,
-    )
-    return SessionView(
-        session_id=session_id,
-        held_on=row["held_on"],
-        community=Locality(region=row["region"], commune=row["commune"]),
-        experts_present=_json(row["experts_present"]),
-        local_authorities_present=row["local_authorities_present"],
-        civil_society_present=row["civil_society_present"],
-        participants=[Attendance.model_validate(dict(a)) for a in attended],
     )
 
 
@@ -140,11 +116,12 @@ def _summary(row: asyncpg.Record) -> CaseSummary:
         {
             **values,
             "community": {"region": row["region"], "commune": row["commune"]},
-            "declared_trades": _json(row["declared_trades"]),
+            "declared_trades": json_value(row["declared_trades"]),
             "erased": row["erased_on"] is not None,
         }
     )
 
 
-def _json(value: Any) -> Any:
+def json_value(value: Any) -> Any:
+    """A JSON column as Python: asyncpg hands jsonb over as text unless told otherwise."""
     return json.loads(value) if isinstance(value, str) else value

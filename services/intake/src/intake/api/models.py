@@ -1,8 +1,7 @@
 """What intake's HTTP API accepts and answers. Requests turn into domain commands here; every
 schema-level mistake (type, range, pattern, unknown field) is a 422 naming the field."""
 
-from datetime import date, datetime
-from enum import StrEnum
+from datetime import date
 from typing import Annotated
 from uuid import UUID
 
@@ -18,6 +17,7 @@ from intake.domain import (
     Stage,
     WithdrawConsent,
 )
+from intake.queries.views import DocumentKind
 from reintegration_contracts.events.intake import (
     ConsentPurpose,
     DuplicateOverride,
@@ -42,15 +42,6 @@ Name = Annotated[str, Field(min_length=1, max_length=120)]
 class Request(BaseModel):
     # A misspelt field ("phone_number") would otherwise be dropped without a word.
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class DocumentKind(StrEnum):
-    NATIONAL_ID = "national_id"
-    PASSPORT = "passport"
-    CONSULAR_CARD = "consular_card"
-    BIRTH_CERTIFICATE = "birth_certificate"
-    LAISSEZ_PASSER = "laissez_passer"
-    OTHER = "other"
 
 
 class IdentityDocumentIn(Request):
@@ -196,94 +187,7 @@ class Registered(BaseModel):
     duplicate_override: DuplicateOverride | None
 
 
-class CaseSummary(BaseModel):
-    """One line of an office's caseload: no personal data."""
-
-    returnee_id: UUID
-    sub_office: str | None
-    arrival_date: date
-    return_type: ReturnType
-    community: Locality
-    sex: Sex
-    age_band: AgeBand
-    is_minor: bool
-    vulnerabilities: list[Vulnerability]
-    declared_trades: list[DeclaredTrade]
-    aspirations: list[str]
-    household_size: int
-    stage: Stage
-    registered_at: datetime
-    erased: bool
-
-
-class ConsentView(BaseModel):
-    purpose: ConsentPurpose
-    partner_category: PartnerCategory
-    given_on: date
-
-
-class CounsellingEntry(BaseModel):
-    kind: str = Field(examples=["interview", "group_session"])
-    happened_on: date
-    session_id: UUID | None = None
-    days_since_arrival: int | None = None
-    intended_track: Track | None = None
-    skills: list[str] = Field(default_factory=list)
-    years_of_experience: int | None = None
-    aspirations: list[str] = Field(default_factory=list)
-
-
-class CaseView(CaseSummary):
-    consents: list[ConsentView]
-    counselling: list[CounsellingEntry]
-    duplicate_override: DuplicateOverride | None
-
-
-class InterviewNoteView(BaseModel):
-    interviewed_on: date
-    note: str
-
-
-class PersonalDataView(BaseModel):
-    returnee_id: UUID
-    given_names: str
-    family_name: str
-    birth_date: date
-    phone: str | None
-    address: str | None
-    identity_document: IdentityDocumentIn | None
-    notes: str | None
-    duplicate_override_note: str | None
-    interview_notes: list[InterviewNoteView]
-
-
 class Erased(BaseModel):
     returnee_id: UUID
     erased_on: date
     consents_withdrawn: int
-
-
-class Attendance(BaseModel):
-    returnee_id: UUID
-    days_since_arrival: int
-
-
-class SessionView(BaseModel):
-    session_id: UUID
-    held_on: date
-    community: Locality
-    experts_present: list[ExpertPresence]
-    local_authorities_present: int
-    civil_society_present: int
-    participants: list[Attendance]
-
-
-class CaseloadFilter(BaseModel):
-    stage: Stage | None = None
-    vulnerability: Vulnerability | None = None
-    sex: Sex | None = None
-    age_band: AgeBand | None = None
-    commune: str | None = Field(default=None, max_length=80)
-    sub_office: str | None = Field(default=None, max_length=64)
-    limit: int = Field(default=100, ge=1, le=1000)
-    offset: int = Field(default=0, ge=0)

@@ -1,0 +1,6 @@
+"""Reads of intake's read models and vault, for one country office at a time."""
+
+from intake.queries.cases import case, caseload, current_consents, personal_data
+from intake.queries.sessions import session
+
+__all__ = ["case", "caseload", "current_consents", "personal_data", "session"]
