@@ -38,7 +38,8 @@ from intake.domain.people import (
     same_phone,
 )
 from intake.domain.sessions import HoldCounsellingSession, Session, session_stream, sessions
-from intake.domain.stages import PLAN_STAGES, PlanOutcome, Stage, case_stage, stage_reached_by
+from intake.domain.stages import PlanOutcome, case_stage, stage_reached_by
+from reintegration_contracts.stages import PLAN_STAGES, Stage
 
 __all__ = [
     "NAME_SIMILARITY_THRESHOLD",
