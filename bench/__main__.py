@@ -51,7 +51,8 @@ KAFKA_BOOTSTRAP_SERVERS' broker and removed at the end):
 targets (issue 18): append >= 80% of raw INSERT in BEGIN/COMMIT at one event per command,
          >= 85% of raw executemany at 100 per append; relay >= 80% of the raw producer;
          consume-and-apply >= 30,000 events/s; publish + consume spans <= 3 us per event;
-         pipeline: p99 accepted -> monitoring < 250 ms at 100 commands/s, peak RSS < 200 MiB
+         pipeline: p99 accepted -> monitoring < 50 ms at 100 commands/s, >= 400 commands/s at
+         560 returnees and within 10% of that at 1,000 and 2,000, peak RSS < 200 MiB
          per service, every funnel matching
 
 results: tables on stdout, bench/results/sdk-<timestamp>.json and latest-sdk.json,
