@@ -3,10 +3,11 @@
 N events are published to a fresh topic first (not timed). The SDK side is the real path of a
 service: `subscribe_inbox` (FastStream batch subscriber, manual ack after commit) feeding
 `Inbox.process`, which decodes and validates each record, and applies the batch with its
-inbox rows in one transaction; the handler inserts one row per event. The baseline is a raw
-aiokafka consumer (`getmany`, same batch size) that reads the same records and does nothing.
-Both clocks run from the first batch handed over to the last record done, so the consumer
-group's join is not counted.
+inbox rows in one transaction; the handler inserts one row per event, once as a batch handler
+(one statement per batch) and once as a per-event handler (one statement per event). The
+baseline is a raw aiokafka consumer (`getmany`, same batch size) that reads the same records
+and does nothing. Both clocks run from the first batch handed over to the last record done,
+so the consumer group's join is not counted.
 """
 
 import asyncio
@@ -20,7 +21,7 @@ from aiokafka import AIOKafkaConsumer
 from faststream.kafka import KafkaBroker
 
 from bench.infra import Resources
-from bench.measure import Result, progress
+from bench.measure import Result, Role, progress
 from bench.payloads import envelope, follow_up
 from reintegration_contracts import to_kafka_headers, to_kafka_value
 from reintegration_contracts.events.monitoring import FollowUpRecorded
@@ -51,10 +52,26 @@ class Sections:
 
 
 sections = Sections()
-handlers = EventHandlers("bench", tables=["effects"])
+# The same one-row effect twice: as a batch handler (one statement per batch, the form the
+# SDK offers for handlers that allow it) and as a per-event handler (one statement per event).
+batch_handlers = EventHandlers("bench", tables=["effects"])
+single_handlers = EventHandlers("bench-single", tables=["effects"])
 
 
-@handlers.on(FollowUpRecorded)
+@batch_handlers.on_batch(FollowUpRecorded)
+async def insert_effects(
+    db: asyncpg.Connection, events: Sequence[tuple[FollowUpRecorded, EventMeta]]
+) -> None:
+    start = perf_counter()
+    await db.execute(
+        "INSERT INTO effects SELECT * FROM unnest($1::uuid[], $2::int[])",
+        [meta.event_id for _, meta in events],
+        [event.jobs_created for event, _ in events],
+    )
+    sections.handler += perf_counter() - start
+
+
+@single_handlers.on(FollowUpRecorded)
 async def insert_effect(db: asyncpg.Connection, event: FollowUpRecorded, meta: EventMeta) -> None:
     start = perf_counter()
     await db.execute("INSERT INTO effects VALUES ($1, $2)", meta.event_id, event.jobs_created)
@@ -98,15 +115,22 @@ async def run_inbox(resources: Resources, events: int) -> list[Result]:
     try:
         await apply_migrations(pool, [("sdk", SDK_MIGRATIONS)])
         await pool.execute("CREATE TABLE effects (event_id uuid NOT NULL, jobs int NOT NULL)")
-        await resources.checkpoint()
-        sdk = await _sdk(pool, kafka, topic, events)
-        rows = await pool.fetchval("SELECT count(*) FROM effects")
-        if rows != events:
-            raise RuntimeError(f"the handler wrote {rows} rows for {events} events")
+        measured: list[Result] = []
+        runs: list[tuple[EventHandlers, Role, str]] = [
+            (batch_handlers, "sdk", "SDK Inbox.process, batch handler"),
+            (single_handlers, "info", "SDK Inbox.process, per-event handler"),
+        ]
+        for handlers, role, case in runs:
+            await pool.execute("TRUNCATE effects")
+            await resources.checkpoint()
+            measured.append(await _sdk(pool, kafka, topic, events, handlers, role, case))
+            rows = await pool.fetchval("SELECT count(*) FROM effects")
+            if rows != events:
+                raise RuntimeError(f"the handler wrote {rows} rows for {events} events")
     finally:
         await pool.close()
     raw = await _raw_consumer(kafka, topic, events)
-    return [sdk, raw]
+    return [*measured, raw]
 
 
 async def _publish(kafka: str, topic: str, events: int) -> None:
@@ -131,13 +155,23 @@ async def _publish(kafka: str, topic: str, events: int) -> None:
         await producer.stop()
 
 
-async def _sdk(pool: asyncpg.Pool, kafka: str, topic: str, events: int) -> Result:
+async def _sdk(
+    pool: asyncpg.Pool,
+    kafka: str,
+    topic: str,
+    events: int,
+    handlers: EventHandlers,
+    role: Role,
+    case: str,
+) -> Result:
+    global sections
+    sections = Sections()
     dead_letters = KafkaDeadLetters(kafka, "bench-dlq")
-    inbox = TimedInbox(pool, "bench", handlers, dead_letters)
+    inbox = TimedInbox(pool, handlers.name, handlers, dead_letters)
     broker = KafkaBroker(kafka, logger=None)
     subscribe_inbox(broker, inbox, [topic], group_id=f"bench-{uuid4().hex[:8]}")
     try:
-        async with progress("SDK inbox via FastStream (apply 1 row)", events) as counter:
+        async with progress(f"{case} (1 row)", events) as counter:
             await broker.start()
             deadline = perf_counter() + TIMEOUT_SECONDS
             while inbox.applied + inbox.dead_lettered < events:
@@ -158,8 +192,7 @@ async def _sdk(pool: asyncpg.Pool, kafka: str, topic: str, events: int) -> Resul
         "of_which_handler_seconds": round(sections.handler, 3),
         "outside_inbox_process_seconds": round(seconds - sections.process, 3),
     }
-    case = "SDK Inbox.process via subscribe_inbox"
-    return Result(PHASE, case, "sdk", events, seconds, details)
+    return Result(PHASE, case, role, events, seconds, details)
 
 
 async def _raw_consumer(kafka: str, topic: str, events: int) -> Result:

@@ -25,9 +25,11 @@ from reintegration_contracts import (
 )
 from reintegration_sdk.events import EventMeta, StoredEvent
 from reintegration_sdk.eventstore import stored_event_from_row
-from reintegration_sdk.telemetry import current_traceparent, span_following
+from reintegration_sdk.inbox import content_digest
+from reintegration_sdk.telemetry import batch_span, traceparent_of
 
 SAMPLES = 2_000
+BATCH = 500  # the relay's and the inbox's default batch
 
 
 @dataclass(frozen=True)
@@ -44,11 +46,18 @@ def _per_call(function: Callable[[Any], object], items: list[Any]) -> float:
     return (perf_counter() - start) / len(items) * 1e6
 
 
-def _span(name: str, traceparent: str | None, kind: SpanKind) -> None:
-    with span_following(
-        name, traceparent, kind=kind, attributes={"messaging.system": "kafka", "event.id": "x"}
-    ):
-        current_traceparent()
+def _batch_span(name: str, traceparents: list[str | None], kind: SpanKind) -> None:
+    with batch_span(name, traceparents, kind, {"messaging.system": "kafka"}) as (span, _):
+        traceparent_of(span)
+
+
+def _per_event_of_batches(
+    function: Callable[[list[Any]], object], items: list[Any], batch: int = BATCH
+) -> float:
+    start = perf_counter()
+    for first in range(0, len(items), batch):
+        function(items[first : first + batch])
+    return (perf_counter() - start) / len(items) * 1e6
 
 
 def measure_sections(samples: int = SAMPLES) -> list[Section]:
@@ -59,39 +68,72 @@ def measure_sections(samples: int = SAMPLES) -> list[Section]:
     envelopes = [e.to_envelope(source_for(OFFICE, "monitoring"), traceparent) for e in stored]
     records = [(to_kafka_headers(e), to_kafka_value(e)) for e in envelopes]
     incoming = [envelope(p, "visit-1") for p in payloads]
+    # A live batch of the pipeline: each event from a request of its own (one trace each).
+    traced = [f"00-{uuid4().hex}-{uuid4().hex[:16]}-01" for _ in range(samples)]
     sections: list[tuple[str, str, Callable[[Any], object], list[Any]]] = [
         ("append", "payload.model_dump_json()", lambda p: p.model_dump_json(), payloads),
         ("append", "returned row -> StoredEvent", stored_event_from_row, rows),
-        ("append", "StoredEvent.payload() (run even with no projection)", _payload, stored),
-        ("relay", "publish span (span_following + traceparent)", _publish_span, stored),
+        (
+            "append",
+            "StoredEvent.payload() (only where a decider or rebuild needs it)",
+            _payload,
+            stored,
+        ),
         ("relay", "topic_for", lambda e: topic_for(e.country_office, e.domain), stored),
-        ("relay", "StoredEvent.to_envelope", _to_envelope, stored),
-        ("relay", "to_kafka_value", to_kafka_value, envelopes),
-        ("relay", "to_kafka_headers", to_kafka_headers, envelopes),
+        ("relay", "StoredEvent.kafka_headers + kafka_value", _encode, stored),
+        ("relay", "(was) to_envelope + to_kafka_headers + to_kafka_value", _via_envelope, stored),
         ("inbox", "read_event (decode, validate envelope + payload)", _read, records),
-        ("inbox", "consume span (span_following)", _consume_span, incoming),
+        ("inbox", "content digest (dedup of a reused id)", content_digest, incoming),
         ("inbox", "EventMeta.of_envelope", EventMeta.of_envelope, incoming),
     ]
-    return [
+    measured = [
         Section(path, piece, round(_per_call(function, items), 1))
         for path, piece, function, items in sections
     ]
+    spans: list[tuple[str, str, Callable[[list[Any]], object], list[Any]]] = [
+        (
+            "relay",
+            f"publish span per event, batches of {BATCH}, one trace each",
+            lambda b: _batch_span("publish X", b, SpanKind.PRODUCER),
+            traced,
+        ),
+        (
+            "inbox",
+            f"consume span per event, batches of {BATCH}, one trace each",
+            lambda b: _batch_span("consume X", b, SpanKind.CONSUMER),
+            traced,
+        ),
+        (
+            "relay",
+            "publish span, batches of 1 (an idle relay's batch)",
+            lambda b: _batch_span("publish X", b, SpanKind.PRODUCER),
+            traced,
+        ),
+    ]
+    measured += [
+        Section(path, piece, round(_per_event_of_batches(function, items, size), 1))
+        for (path, piece, function, items), size in zip(spans, (BATCH, BATCH, 1), strict=True)
+    ]
+    return measured
+
+
+def spans_per_event(sections: list[Section]) -> float | None:
+    """Publish plus consume span cost per event in full batches (the issue's spans row)."""
+    costs = [s.microseconds for s in sections if f"batches of {BATCH}" in s.piece]
+    return sum(costs) if len(costs) == 2 else None
 
 
 def _payload(event: StoredEvent) -> object:
     return event.payload()
 
 
-def _publish_span(event: StoredEvent) -> None:
-    _span(f"publish {event.event_name}", event.traceparent, SpanKind.PRODUCER)
+def _encode(event: StoredEvent) -> object:
+    return event.kafka_headers(source_for(event.country_office, "monitoring")), event.kafka_value()
 
 
-def _consume_span(event: Any) -> None:
-    _span(f"consume {event.event_name}", event.traceparent, SpanKind.CONSUMER)
-
-
-def _to_envelope(event: StoredEvent) -> object:
-    return event.to_envelope(source_for(event.country_office, "monitoring"))
+def _via_envelope(event: StoredEvent) -> object:
+    envelope = event.to_envelope(source_for(event.country_office, "monitoring"))
+    return to_kafka_headers(envelope), to_kafka_value(envelope)
 
 
 def _read(record: tuple[list[tuple[str, bytes]], bytes]) -> object:

@@ -123,8 +123,12 @@ class EventStore:
         if not self._projections:
             return stored
         # The payloads in hand are the ones just stored: no need to parse them back.
-        for event, payload in zip(stored, events, strict=True):
-            meta = event.meta
+        applied = [(payload, event.meta) for event, payload in zip(stored, events, strict=True)]
+        if len(self._projections) == 1:
+            # One projection: its batch handlers take the append's events at once.
+            await self._projections[0].apply_batch(connection, applied)
+            return stored
+        for payload, meta in applied:
             for projection in self._projections:
                 await projection.apply(connection, payload, meta)
         return stored

@@ -18,6 +18,7 @@ this consumer does not know are skipped (tolerant reader) and counted per type.
 """
 
 import asyncio
+import functools
 import hashlib
 import json
 import logging
@@ -25,7 +26,7 @@ import re
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Final, Protocol
+from typing import Any, Final, Protocol
 from uuid import UUID
 
 import asyncpg
@@ -40,7 +41,7 @@ from reintegration_sdk.dispatch import EventHandlers
 from reintegration_sdk.events import EventMeta
 from reintegration_sdk.health import Health
 from reintegration_sdk.outages import describe, is_database_outage
-from reintegration_sdk.telemetry import span_following
+from reintegration_sdk.telemetry import batch_span
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ class _Decoded:
     envelope: EventEnvelope
     payload: EventPayload
 
-    @property
+    @functools.cached_property
     def digest(self) -> bytes:
         return content_digest(self.envelope)
 
@@ -184,27 +185,37 @@ class Inbox:
                     fresh.append(item)
                 elif said[item.envelope.id] not in (None, item.digest):
                     reused.append(item)
-            for item in fresh:
-                with span_following(
-                    f"consume {item.envelope.event_name}",
-                    item.envelope.traceparent,
+            if fresh:
+                # One span for the batch (a child of its first trace, linked to the others):
+                # a span per event cost more than applying the event.
+                with batch_span(
+                    _span_name([item.envelope.event_name for item in fresh]),
+                    [item.envelope.traceparent for item in fresh],
                     kind=SpanKind.CONSUMER,
-                    attributes={"messaging.system": "kafka", "event.id": str(item.envelope.id)},
+                    attributes=_span_attributes(fresh),
                 ):
-                    await self._handlers.apply(
-                        connection, item.payload, EventMeta.of_envelope(item.envelope)
+                    await self._handlers.apply_batch(
+                        connection,
+                        [(item.payload, EventMeta.of_envelope(item.envelope)) for item in fresh],
                     )
             seen = set(said)
             counts = await self._record_skipped(connection, skipped, seen)
-            handled: list[tuple[str, UUID, bytes | None]] = [
-                (self.name, item.envelope.id, item.digest) for item in fresh
-            ]
-            handled += [(self.name, s.event_id, None) for s in skipped if s.event_id is not None]
+            handled: list[UUID] = [item.envelope.id for item in fresh]
+            digests: list[bytes | None] = [item.digest for item in fresh]
+            for unknown in skipped:
+                if unknown.event_id is not None:
+                    handled.append(unknown.event_id)
+                    digests.append(None)
             if handled:
-                await connection.executemany(
-                    """INSERT INTO inbox (consumer, event_id, digest) VALUES ($1, $2, $3)
+                # One statement for the batch (executemany costs a round of the protocol per row).
+                await connection.execute(
+                    """INSERT INTO inbox (consumer, event_id, digest)
+                       SELECT $1, e.event_id, e.digest
+                       FROM unnest($2::uuid[], $3::bytea[]) AS e(event_id, digest)
                        ON CONFLICT DO NOTHING""",
+                    self.name,
                     handled,
+                    digests,
                 )
         self.applied += len(fresh)
         self.skipped.update(counts)
@@ -302,6 +313,21 @@ class Inbox:
                 record.offset,
                 reason,
             )
+
+
+def _span_name(event_names: Sequence[str]) -> str:
+    names = set(event_names)
+    return f"consume {names.pop()}" if len(names) == 1 else f"consume {len(event_names)} events"
+
+
+def _span_attributes(batch: Sequence[_Decoded]) -> dict[str, Any]:
+    attributes: dict[str, Any] = {
+        "messaging.system": "kafka",
+        "messaging.batch.message_count": len(batch),
+    }
+    if len(batch) == 1:
+        attributes["event.id"] = str(batch[0].envelope.id)
+    return attributes
 
 
 def _header(record: Record, name: str) -> str | None:

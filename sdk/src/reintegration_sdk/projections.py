@@ -36,9 +36,14 @@ async def rebuild_from_store(
         after = 0
         with tqdm(total=total, desc=f"rebuild {projection.name}", disable=not progress) as bar:
             while batch := await store.read_all(connection, after=after, limit=batch_size):
-                for event in batch:
-                    if projection.handles(event.event_name):
-                        await projection.apply(connection, event.payload(), event.meta)
+                await projection.apply_batch(
+                    connection,
+                    [
+                        (event.payload(), event.meta)
+                        for event in batch
+                        if projection.handles(event.event_name)
+                    ],
+                )
                 after = batch[-1].position
                 replayed += len(batch)
                 bar.update(len(batch))

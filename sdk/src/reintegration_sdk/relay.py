@@ -23,8 +23,8 @@ relay: it waits with capped, jittered backoff and starts a new session on new co
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
-from typing import Final
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import Any, Final
 from uuid import UUID
 
 import asyncpg
@@ -33,7 +33,7 @@ from aiokafka.partitioner import DefaultPartitioner
 from aiokafka.producer.message_accumulator import BatchBuilder
 from opentelemetry.trace import SpanKind
 
-from reintegration_contracts import source_for, to_kafka_headers, to_kafka_value, topic_for
+from reintegration_contracts import source_for, topic_for
 from reintegration_sdk import checkpoints
 from reintegration_sdk.backoff import Backoff
 from reintegration_sdk.checkpoints import Checkpoint
@@ -48,7 +48,7 @@ from reintegration_sdk.kafka import (
     transactional_producer,
 )
 from reintegration_sdk.outages import describe, is_outage
-from reintegration_sdk.telemetry import current_traceparent, span_following
+from reintegration_sdk.telemetry import batch_span, traceparent_of
 
 log = logging.getLogger(__name__)
 
@@ -197,6 +197,7 @@ class _Session:
         self._key = checkpoints.checkpoint_key(store, relay._name)
         self._checkpoint = checkpoints.START
         self._wake = asyncio.Event()
+        self._sources: dict[str, str] = {}
 
     async def resume(self) -> None:
         relay = self._relay
@@ -247,46 +248,53 @@ class _Session:
 
     async def _transaction(self, events: list[StoredEvent], reached: Checkpoint) -> int:
         producer = self._producer
-        await producer.begin_transaction()
-        try:
-            batches = _PartitionBatches(producer)
-            for event in events:
-                await self._send(event, batches)
-            deliveries = await batches.close()
-            marker = await producer.send(
-                RELAY_CHECKPOINT_TOPIC,
-                value=reached.encode(self._store),
-                key=self._key,
-                partition=checkpoints.CHECKPOINT_PARTITION.partition,
-            )
-            await asyncio.gather(*deliveries)
-            metadata = await marker
-            await producer.commit_transaction()
-        except BaseException:
-            # The session ends either way; a new producer's start aborts what is left.
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(producer.abort_transaction(), timeout=5)
-            raise
+        # One span for the batch, not one per event: a span cost more than encoding and
+        # sending the event. It is a child of the first event's trace and links the others.
+        with batch_span(
+            _span_name("publish", [e.event_name for e in events]),
+            [e.traceparent for e in events],
+            kind=SpanKind.PRODUCER,
+            attributes=_span_attributes(events),
+        ) as (span, parent):
+            own = traceparent_of(span)
+            await producer.begin_transaction()
+            try:
+                batches = _PartitionBatches(producer)
+                for event in events:
+                    # An event of the span's own trace (or of none) names the publish span as
+                    # its parent; one of another trace keeps its own, so the consumer's span
+                    # still joins the trace of the request that caused the event.
+                    traceparent = own if event.traceparent in (None, parent) else None
+                    await batches.add(
+                        topic_for(event.country_office, event.domain),
+                        event.stream_id.encode(),
+                        event.kafka_value(),
+                        event.kafka_headers(self._source(event.country_office), traceparent),
+                    )
+                deliveries = await batches.close()
+                marker = await producer.send(
+                    RELAY_CHECKPOINT_TOPIC,
+                    value=reached.encode(self._store),
+                    key=self._key,
+                    partition=checkpoints.CHECKPOINT_PARTITION.partition,
+                )
+                await asyncio.gather(*deliveries)
+                metadata = await marker
+                await producer.commit_transaction()
+            except BaseException:
+                # The session ends either way; a new producer's start aborts what is left.
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(producer.abort_transaction(), timeout=5)
+                raise
         offset: int = metadata.offset
         return offset
 
-    async def _send(self, event: StoredEvent, batches: "_PartitionBatches") -> None:
-        relay = self._relay
-        with span_following(
-            f"publish {event.event_name}",
-            event.traceparent,
-            kind=SpanKind.PRODUCER,
-            attributes={"messaging.system": "kafka", "event.id": str(event.event_id)},
-        ):
-            envelope = event.to_envelope(
-                source_for(event.country_office, relay._service), current_traceparent()
-            )
-            await batches.add(
-                topic_for(event.country_office, event.domain),
-                event.stream_id.encode(),
-                to_kafka_value(envelope),
-                to_kafka_headers(envelope),
-            )
+    def _source(self, country_office: str) -> str:
+        source = self._sources.get(country_office)
+        if source is None:
+            source = source_for(country_office, self._relay._service)
+            self._sources[country_office] = source
+        return source
 
     def _on_notify(self, *_: object) -> None:
         self._wake.set()
@@ -362,6 +370,23 @@ class _PartitionBatches:
 
 
 _PARTITIONER: Final = DefaultPartitioner()
+
+
+def _span_name(operation: str, event_names: Sequence[str]) -> str:
+    names = set(event_names)
+    if len(names) == 1:
+        return f"{operation} {names.pop()}"
+    return f"{operation} {len(event_names)} events"
+
+
+def _span_attributes(events: Sequence[StoredEvent]) -> dict[str, Any]:
+    attributes: dict[str, Any] = {
+        "messaging.system": "kafka",
+        "messaging.batch.message_count": len(events),
+    }
+    if len(events) == 1:
+        attributes["event.id"] = str(events[0].event_id)
+    return attributes
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> bool:
