@@ -20,13 +20,15 @@ from bench.infra import Resources, Stack
 from bench.measure import Result
 from bench.pipeline import QUICK_SIZES, SIZES, run_pipeline
 from bench.relay import run_relay
-from bench.report import render, targets, write
+from bench.report import render, stamp_now, targets, write, write_document
 from bench.sections import measure_sections, spans_per_event
 from bench.services import unused_offices
 from reintegration_sdk.telemetry import configure_tracing
 
 SDK_PHASES = ("append", "relay", "inbox")
-PHASES = (*SDK_PHASES, "pipeline")
+PHASES = (*SDK_PHASES, "pipeline", "web-import")
+IMPORT_ROWS = 10_000
+QUICK_IMPORT_ROWS = 1_000
 DEFAULT_EVENTS = 10_000
 QUICK_EVENTS = 1_000
 RESULTS = Path(__file__).parent / "results"
@@ -47,6 +49,9 @@ KAFKA_BOOTSTRAP_SERVERS' broker and removed at the end):
           over HTTP (commands/s, events/s, funnel); registrations at 100/s open loop,
           accepted -> monitoring latency; baselines: raw Kafka round trip and GET /health at
           the same rate; peak RSS per service. Bounded: ~6 min, ~2 min with --quick
+  web-import  the staff app's spreadsheet import in Chromium against the services: a
+          10,000-row XLSX (1,000 with --quick) read and mapped, dry run, import, the same
+          file again (every row replayed, no one registered twice)
 
 targets (issue 18): append >= 80% of raw INSERT in BEGIN/COMMIT at one event per command,
          >= 85% of raw executemany at 100 per append; relay >= 80% of the raw producer;
@@ -138,7 +143,23 @@ async def run(args: argparse.Namespace) -> int:
             stack, args.quick, args.returnees, offices, args.results_dir, environment
         )
         code = max(code, pipeline)
+    if "web-import" in phases:
+        code = max(code, await run_web_import(args))
     return code
+
+
+async def run_web_import(args: argparse.Namespace) -> int:
+    # Imported here: the phase needs Playwright and the built staff app, the others do not.
+    from bench import web_import
+
+    rows = QUICK_IMPORT_ROWS if args.quick else IMPORT_ROWS
+    document = await web_import.run(rows)
+    document["timestamp"] = stamp = stamp_now()
+    print(web_import.render(document))
+    path = write_document(args.results_dir, "web-import", stamp, document)
+    print(f"\nwrote {path}")
+    again = document.get("import_again", {})
+    return 0 if again.get("replayed") == again.get("ok") else 1
 
 
 async def run_sdk(stack: Stack, args: argparse.Namespace, phases: list[str]) -> int:
