@@ -25,7 +25,9 @@ from reintegration_contracts.subscriptions import consumes, publisher_of
 from reintegration_contracts.topics import Domain, registered_domains
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "schemas"
-PLATFORM_DOMAINS: tuple[str, ...] = tuple(domain.value for domain in Domain)
+# The partners service is the platform's too, though its domain is registered like a
+# mission's (the five of `Domain` are what every office's recording holds).
+PLATFORM_DOMAINS: tuple[str, ...] = (*(domain.value for domain in Domain), _events.partners.PARTNERS)
 
 
 def schema_file_name(kind: EventKind) -> str:

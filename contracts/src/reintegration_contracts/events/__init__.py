@@ -1,5 +1,12 @@
 """Every event payload of the platform; importing this package registers them all."""
 
-from reintegration_contracts.events import committee, intake, monitoring, procurement, training
+from reintegration_contracts.events import (
+    committee,
+    intake,
+    monitoring,
+    partners,
+    procurement,
+    training,
+)
 
-__all__ = ["committee", "intake", "monitoring", "procurement", "training"]
+__all__ = ["committee", "intake", "monitoring", "partners", "procurement", "training"]
