@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from reintegration_contracts import events as _events  # noqa: F401  (registers payloads)
+from reintegration_contracts import events as _events  # importing registers payloads
 from reintegration_contracts.asyncapi import asyncapi_document
 from reintegration_contracts.compatibility import compatibility_problems
 from reintegration_contracts.registry import EventKind, all_kinds
@@ -27,7 +27,10 @@ from reintegration_contracts.topics import Domain, registered_domains
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "schemas"
 # The partners service is the platform's too, though its domain is registered like a
 # mission's (the five of `Domain` are what every office's recording holds).
-PLATFORM_DOMAINS: tuple[str, ...] = (*(domain.value for domain in Domain), _events.partners.PARTNERS)
+PLATFORM_DOMAINS: tuple[str, ...] = (
+    *(domain.value for domain in Domain),
+    _events.partners.PARTNERS,
+)
 
 
 def schema_file_name(kind: EventKind) -> str:

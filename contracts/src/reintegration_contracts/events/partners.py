@@ -33,7 +33,9 @@ PartnerId = Annotated[
     ),
 ]
 FieldName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$", examples=["trade"])]
-EventTypeName = Annotated[str, Field(pattern=r"^[A-Z][A-Za-z0-9]{1,63}$", examples=["SkillCertified"])]
+EventTypeName = Annotated[
+    str, Field(pattern=r"^[A-Z][A-Za-z0-9]{1,63}$", examples=["SkillCertified"])
+]
 
 
 class OrganisationKind(StrEnum):
