@@ -43,6 +43,7 @@ DEFAULT_PORTS = {
     "committee": 8103,
     "procurement": 8104,
     "monitoring": 8105,
+    "partners": 8106,
 }
 SERVICES = tuple(DEFAULT_PORTS)
 # The staff app's host (web/): serves the built app and forwards /api/<service>/ to the five.
