@@ -77,8 +77,8 @@ def certification(returnee: UUID, trade: str = "welding") -> SkillCertified:
     return SkillCertified(
         returnee_id=returnee,
         trade=trade,
-        level=list(SkillLevel)[0],
-        route=list(CertificationRoute)[0],
+        level=SkillLevel.BASIC,
+        route=CertificationRoute.ASSESSMENT,
         centre_id=uuid4(),
         certified_on=TODAY,
     )

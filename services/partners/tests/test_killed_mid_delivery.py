@@ -56,11 +56,14 @@ class Process:
         self.workdir = workdir
         self.child: subprocess.Popen[bytes] | None = None
 
-    async def start(self) -> None:
+    def spawn(self) -> None:
         self.child = subprocess.Popen(
             [sys.executable, "-m", "partners"], env=self.env, cwd=self.workdir,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
+
+    async def start(self) -> None:
+        self.spawn()
 
         async def ready() -> None:
             async with httpx.AsyncClient() as client:

@@ -2,8 +2,10 @@
 
 import json
 from datetime import UTC, date, datetime
+from typing import Any
 from uuid import UUID, uuid4
 
+import asyncpg
 from fastapi import Depends
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -113,8 +115,8 @@ async def _agreement(db: Db, country_office: str, agreement_id: UUID) -> Agreeme
     return _agreement_view(row)
 
 
-def _agreement_view(row: dict[str, object] | object) -> AgreementView:
-    data = dict(row)  # type: ignore[call-overload]
+def _agreement_view(row: asyncpg.Record) -> AgreementView:
+    data: dict[str, Any] = dict(row)
     data["shares"] = json.loads(data["shares"])
     data["in_force"] = data["revoked_on"] is None and data["ends_on"] >= today()
     return AgreementView.model_validate(data)
@@ -160,7 +162,7 @@ async def sign_agreement(
         signer_offices=principal.country_offices,
     )
     [signed] = await handlers.sign_agreement(work, command)
-    return await _agreement(work.db, work.country_office, signed.agreement_id)  # type: ignore[union-attr]
+    return await _agreement(work.db, work.country_office, signed.agreement_id)
 
 
 @router.get("/agreements", dependencies=[Reader])

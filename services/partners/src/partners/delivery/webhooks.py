@@ -90,7 +90,7 @@ class EndpointWorker:
                 state = await db.fetchval(
                     "SELECT state FROM webhook_endpoints WHERE endpoint_id = $1", self.endpoint_id
                 )
-                return state != "active"
+                return bool(state != "active")
         return False
 
     async def _send_next(self, client: httpx.AsyncClient) -> bool | None:
