@@ -12,6 +12,7 @@ from uuid import UUID, uuid4
 
 import httpx
 import uvicorn
+from aiokafka.errors import KafkaError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -129,7 +130,16 @@ class PartnersUnderTest:
 
     async def publish(self, *payloads: EventPayload) -> list[UUID]:
         envelopes = [upstream_event(p, self.office) for p in payloads]
-        await publish(self.infrastructure, envelopes)
+        for attempt in range(5):
+            try:
+                await publish(self.infrastructure, envelopes)
+                break
+            except KafkaError:
+                # A busy broker may still be electing a new topic's leaders. Sending the
+                # same events again is harmless: the inbox applies each id once.
+                if attempt == 4:
+                    raise
+                await asyncio.sleep(1)
         return [e.id for e in envelopes]
 
     async def feed(self, partner_id: str, after: int = 0) -> list[dict[str, Any]]:

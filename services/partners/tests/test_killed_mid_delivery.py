@@ -55,17 +55,25 @@ class Process:
         }
         self.workdir = workdir
         self.child: subprocess.Popen[bytes] | None = None
+        self.starts = 0
+
+    def output(self) -> str:
+        return (self.workdir / f"partners-{self.starts}.log").read_text()[-3000:]
 
     def spawn(self) -> None:
+        self.starts += 1
+        log = (self.workdir / f"partners-{self.starts}.log").open("wb")
         self.child = subprocess.Popen(
             [sys.executable, "-m", "partners"], env=self.env, cwd=self.workdir,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
 
     async def start(self) -> None:
         self.spawn()
 
         async def ready() -> None:
+            assert self.child is not None
+            assert self.child.poll() is None, f"partners exited:\n{self.output()}"
             async with httpx.AsyncClient() as client:
                 try:
                     answer = await client.get(f"http://127.0.0.1:{self.port}/ready")
@@ -73,7 +81,8 @@ class Process:
                     raise AssertionError(str(error)) from error
             assert answer.status_code == 200
 
-        await eventually(ready, timeout=90, interval=0.5)
+        # A first start on a busy machine: imports, migrations, topics, the consumer group.
+        await eventually(ready, timeout=180, interval=0.5)
 
     def kill(self) -> None:
         assert self.child is not None

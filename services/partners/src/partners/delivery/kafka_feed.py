@@ -13,6 +13,7 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 
 from partners.delivery.documents import DELIVERABLE, document, entry_type
+from partners.delivery.sole import sole
 from partners.domain.delivery import body_bytes
 from reintegration_sdk import Runtime
 from reintegration_sdk.backoff import Backoff
@@ -80,8 +81,18 @@ async def _publish_partner(
     return len(rows)
 
 
+KAFKA_DELIVERER_LOCK = 0x70617274_01
+
+
 async def publish_feeds(runtime: Runtime, stop: asyncio.Event, poll_seconds: float) -> None:
-    """Run until `stop`: waits out Kafka and PostgreSQL outages with backoff."""
+    """Run until `stop` (on standby while another process publishes); waits out Kafka and
+    PostgreSQL outages with backoff."""
+    async with sole(_dsn(runtime), KAFKA_DELIVERER_LOCK, stop, poll_seconds) as mine:
+        if mine:
+            await _publish_feeds(runtime, stop, poll_seconds)
+
+
+async def _publish_feeds(runtime: Runtime, stop: asyncio.Event, poll_seconds: float) -> None:
     settings = runtime.settings
     backoff = Backoff()
     known: set[str] = set()
@@ -113,3 +124,7 @@ async def publish_feeds(runtime: Runtime, stop: asyncio.Event, poll_seconds: flo
 async def _wait(stop: asyncio.Event, seconds: float) -> None:
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), timeout=seconds)
+
+
+def _dsn(runtime: Runtime) -> str:
+    return runtime.settings.database_dsn(runtime.service)

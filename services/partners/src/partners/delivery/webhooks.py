@@ -19,6 +19,7 @@ import asyncpg
 import httpx
 
 from partners.delivery.documents import DELIVERABLE, document
+from partners.delivery.sole import sole
 from partners.domain.delivery import DISABLE_AFTER, Outcome, body_bytes, judge, signature_header
 from partners.settings import PartnersSettings
 from reintegration_sdk import Runtime
@@ -198,10 +199,20 @@ async def disable(db: asyncpg.Connection, endpoint_id: UUID, reason: str) -> Non
     )
 
 
+WEBHOOK_DELIVERER_LOCK = 0x70617274_02
+
+
 async def dispatch_webhooks(
     runtime: Runtime, stop: asyncio.Event, settings: PartnersSettings
 ) -> None:
-    """Fan out new entries and keep one worker per active endpoint, until `stop`."""
+    """Fan out new entries and keep one worker per active endpoint, until `stop` (on
+    standby while another process of the service delivers)."""
+    async with sole(_dsn(runtime), WEBHOOK_DELIVERER_LOCK, stop, settings.poll_seconds) as mine:
+        if mine:
+            await _dispatch(runtime, stop, settings)
+
+
+async def _dispatch(runtime: Runtime, stop: asyncio.Event, settings: PartnersSettings) -> None:
     workers: dict[UUID, asyncio.Task[None]] = {}
     try:
         while not stop.is_set():
@@ -234,3 +245,7 @@ async def dispatch_webhooks(
 async def _wait(stop: asyncio.Event, seconds: float) -> None:
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), timeout=seconds)
+
+
+def _dsn(runtime: Runtime) -> str:
+    return runtime.settings.database_dsn(runtime.service)
