@@ -13,14 +13,13 @@ import asyncpg
 
 
 @contextlib.asynccontextmanager
-async def sole(
-    pool: asyncpg.Pool, key: int, stop: asyncio.Event, poll: float
-) -> AsyncIterator[bool]:
-    """Yields True once this process holds `key`, False if `stop` came first."""
+async def sole(dsn: str, key: int, stop: asyncio.Event, poll: float) -> AsyncIterator[bool]:
+    """Yields True once this process holds `key`, False if `stop` came first. The lock's
+    connection is its own, outside the service's pool."""
     while not stop.is_set():
         try:
-            connection = await pool.acquire()
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            connection = await asyncpg.connect(dsn, timeout=5)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError):
             await _wait(stop, poll)
             continue
         try:
