@@ -18,7 +18,11 @@ from partners.app import make_definition
 from partners.settings import PartnersSettings
 from reintegration_sdk.testing.infrastructure import Infrastructure
 from reintegration_sdk.testing.plugin import temporary_database
-from reintegration_sdk.testing.service import random_office, running_service, service_settings_for
+from reintegration_sdk.testing.service import (
+    running_service,
+    service_settings_for,
+    untouched_office,
+)
 
 OFFICES = 10
 FAST = PartnersSettings(
@@ -38,11 +42,8 @@ async def partners(
 ) -> AsyncIterator[PartnersUnderTest]:
     # An office per test: an agreement shares what was held before it was signed, so two
     # tests in one office would see each other's consented returnees.
-    offices: list[str] = []
-    while len(offices) < OFFICES:
-        office = random_office()
-        if office not in offices:
-            offices.append(office)
+    # And untouched: an office an earlier run used still has that run's events on its topics.
+    offices = [await untouched_office(infrastructure) for _ in range(OFFICES)]
     settings = service_settings_for(infrastructure, partners_database, offices)
     async with running_service(make_definition(FAST), settings) as client:
         yield PartnersUnderTest(client, offices[0], infrastructure, offices)

@@ -24,7 +24,7 @@ from standardwebhooks.webhooks import Webhook
 
 from reintegration_sdk.testing.infrastructure import Infrastructure, free_port
 from reintegration_sdk.testing.plugin import temporary_database
-from reintegration_sdk.testing.service import eventually, random_office
+from reintegration_sdk.testing.service import eventually, untouched_office
 
 pytestmark = pytest.mark.integration
 ENTRIES = 20
@@ -98,7 +98,8 @@ class Process:
 @pytest.fixture
 async def killable(infrastructure: Infrastructure, tmp_path: Path) -> AsyncIterator[Process]:
     async with temporary_database(infrastructure, prefix="test_partners_kill") as database:
-        process = Process(infrastructure, database, random_office(), tmp_path)
+        office = await untouched_office(infrastructure)
+        process = Process(infrastructure, database, office, tmp_path)
         try:
             yield process
         finally:
