@@ -43,7 +43,7 @@ DEFAULT_PORTS = {
     "committee": 8103,
     "procurement": 8104,
     "monitoring": 8105,
-    # 8106 is the partner service's (deploy/bus.toml), not in the tree yet.
+    "partners": 8106,
     "programme": 8107,
 }
 SERVICES = tuple(DEFAULT_PORTS)

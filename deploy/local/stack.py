@@ -43,7 +43,7 @@ DEFAULT_STATE_DIR = REPO / ".local" / "stack"
 DEFAULT_ENV_FILE = REPO / ".env"
 DEFAULT_PORTS = {"kafka_port": 19092, "controller_port": 19093, "pg_port": 15432}
 ADMIN_ROLE = "reintegration"  # superuser; every role's password is its name
-SERVICES = ("intake", "training", "committee", "procurement", "monitoring", "programme")
+SERVICES = ("intake", "training", "committee", "procurement", "monitoring", "partners", "programme")
 DB_OS_USER = "postgres"  # initdb and postgres refuse to run as root
 TIMEOUT_S = 120
 JAVA_OPTS = ["-Xms256m", "-Xmx512m", "-XX:+UseG1GC", "-Djava.awt.headless=true"]

@@ -235,3 +235,32 @@ def test_cli_decode_rejects_forged_token(
     forged = sign(claims(), key="another-secret-that-is-at-least-32-characters")
     assert run_token_command(cli().parse_args(["tokens", "decode", forged])) == 1
     assert "invalid token" in capsys.readouterr().err
+
+
+def test_a_partner_token_speaks_for_its_partner_only() -> None:
+    token = mint_token(SETTINGS, "sahel-app", [Role.PARTNER], [], partner_id="sahel-sante")
+    principal = decode_token(SETTINGS, token)
+    assert principal.partner_id == "sahel-sante"
+    assert principal.speaks_for("sahel-sante")
+    assert not principal.speaks_for("agadez-artisans")
+    # A partner holds no staff role, and acts for no office.
+    assert not principal.has_role(Role.CASEWORKER, Role.OFFICE_MANAGER)
+    assert not principal.can_act_for("bf")
+
+
+def test_no_staff_role_stands_in_for_a_partner() -> None:
+    for roles in ([Role.OFFICE_MANAGER], [Role.ADMIN]):
+        staff = decode_token(SETTINGS, mint_token(SETTINGS, "bob", roles, ["bf"]))
+        assert not staff.has_role(Role.PARTNER)
+    # The role means nothing without the partner it is scoped to.
+    unscoped = decode_token(SETTINGS, sign(claims(roles=["partner"])))
+    assert not unscoped.has_role(Role.PARTNER)
+
+
+def test_the_partner_role_and_a_partner_id_go_together() -> None:
+    with pytest.raises(ValueError, match="go together"):
+        mint_token(SETTINGS, "x", [Role.PARTNER], [])
+    with pytest.raises(ValueError, match="go together"):
+        mint_token(SETTINGS, "x", [Role.CASEWORKER], ["bf"], partner_id="sahel-sante")
+    with pytest.raises(AuthenticationError, match="partner_id"):
+        decode_token(SETTINGS, sign(claims(roles=["partner"], partner_id=7)))

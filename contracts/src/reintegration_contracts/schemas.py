@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from reintegration_contracts import events as _events  # noqa: F401  (registers payloads)
+from reintegration_contracts import events  # noqa: F401  (importing registers payloads)
 from reintegration_contracts.asyncapi import asyncapi_document
 from reintegration_contracts.compatibility import compatibility_problems
 from reintegration_contracts.registry import EventKind, all_kinds

@@ -41,10 +41,18 @@ class Role(StrEnum):
     OFFICE_MANAGER = "office_manager"
     HQ_ANALYST = "hq_analyst"
     ADMIN = "admin"
+    # An organisation outside the platform, scoped by the token's `partner_id` claim.
+    PARTNER = "partner"
 
 
-# An office manager stands in for these; personal data and HQ access must be granted explicitly.
-_OFFICE_ROLES = frozenset(Role) - {Role.PERSONAL_DATA_VIEWER, Role.HQ_ANALYST, Role.ADMIN}
+# An office manager stands in for these; personal data, HQ access and a partner's own access
+# must be granted explicitly.
+_OFFICE_ROLES = frozenset(Role) - {
+    Role.PERSONAL_DATA_VIEWER,
+    Role.HQ_ANALYST,
+    Role.ADMIN,
+    Role.PARTNER,
+}
 _REQUIRED_CLAIMS = ["sub", "roles", "country_offices", "iss", "aud", "exp", "iat"]
 
 
@@ -69,6 +77,8 @@ class Principal:
     subject: str
     roles: frozenset[str]
     country_offices: frozenset[str]  # lower-case ISO codes; may be empty for HQ
+    # The partner organisation a PARTNER principal speaks for (the `partner_id` claim).
+    partner_id: str | None = None
 
     def __post_init__(self) -> None:
         # Codes arrive as "BF" or "bf" depending on the caller; comparisons must not care.
@@ -85,6 +95,10 @@ class Principal:
         return any(self._satisfies(role) for role in roles)
 
     def _satisfies(self, role: str) -> bool:
+        if role == Role.PARTNER:
+            # A partner is an outside organisation: no staff role, not even admin, stands in
+            # for it, and the role means nothing without the partner it is scoped to.
+            return role in self.roles and self.partner_id is not None
         if role == Role.PERSONAL_DATA_VIEWER:
             # Headquarters reads aggregates and an admin administers: neither reads people,
             # whatever else their token holds.
@@ -92,6 +106,10 @@ class Principal:
         if role in self.roles or Role.ADMIN in self.roles:
             return True
         return Role.OFFICE_MANAGER in self.roles and role in _OFFICE_ROLES
+
+    def speaks_for(self, partner_id: str) -> bool:
+        """True if the principal is that partner's own (role PARTNER, claim `partner_id`)."""
+        return self.has_role(Role.PARTNER) and self.partner_id == partner_id
 
     def can_act_for(self, country_office: str) -> bool:
         """True if the principal may act on ``country_office``'s returnees (or is ADMIN)."""
@@ -152,6 +170,7 @@ def mint_token(
     roles: Iterable[str],
     country_offices: Iterable[str],
     ttl_seconds: int = 8 * 3600,
+    partner_id: str | None = None,
 ) -> str:
     """Sign a token for ``subject`` valid for ``ttl_seconds``; raises ValueError on bad input."""
     role_list = sorted(set(roles))
@@ -161,6 +180,8 @@ def mint_token(
         raise ValueError(f"unknown roles {unknown}; known: {', '.join(Role)}")
     if not subject or ttl_seconds <= 0:
         raise ValueError("subject must be non-empty and ttl_seconds positive")
+    if (Role.PARTNER in role_list) != (partner_id is not None):
+        raise ValueError("the partner role and a partner_id go together")
     now = int(time.time())
     claims = {
         "sub": subject,
@@ -171,6 +192,8 @@ def mint_token(
         "iat": now,
         "exp": now + ttl_seconds,
     }
+    if partner_id is not None:
+        claims["partner_id"] = partner_id
     return jwt.encode(claims, settings.jwt_secret, algorithm=settings.jwt_algorithm)
 
 
@@ -224,6 +247,9 @@ def _verified_claims(settings: AuthSettings, token: str) -> dict[str, Any]:
             raise AuthenticationError(f"invalid token: claim {name!r} must be a list of strings")
     if not isinstance(claims["sub"], str) or not claims["sub"]:
         raise AuthenticationError("invalid token: claim 'sub' must be a non-empty string")
+    partner = claims.get("partner_id")
+    if partner is not None and (not isinstance(partner, str) or not partner):
+        raise AuthenticationError("invalid token: claim 'partner_id' must be a non-empty string")
     return claims
 
 
@@ -232,7 +258,10 @@ def decode_token(settings: AuthSettings, token: str) -> Principal:
     claims = _verified_claims(settings, token)
     # Unknown roles are kept, not rejected, so an older service accepts a newer issuer's tokens.
     return Principal(
-        claims["sub"], frozenset(claims["roles"]), frozenset(claims["country_offices"])
+        claims["sub"],
+        frozenset(claims["roles"]),
+        frozenset(claims["country_offices"]),
+        claims.get("partner_id"),
     )
 
 
@@ -365,6 +394,9 @@ def add_token_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentP
         **repeatable,
     )
     mint.add_argument(
+        "--partner", metavar="ID", help="the partner a `partner` token speaks for", default=None
+    )
+    mint.add_argument(
         "--ttl", type=int, default=8 * 3600, metavar="SECONDS", help="lifetime (default: 8 hours)"
     )
     decode = actions.add_parser(
@@ -379,7 +411,10 @@ def run_token_command(args: argparse.Namespace) -> int:
     try:
         settings = AuthSettings()  # inside the try: a too-short AUTH_JWT_SECRET is a user error
         if args.tokens_command == "mint":
-            print(mint_token(settings, args.subject, args.role, args.office, args.ttl))
+            token = mint_token(
+                settings, args.subject, args.role, args.office, args.ttl, args.partner
+            )
+            print(token)
         else:
             print(json.dumps(_verified_claims(settings, args.token), indent=2, sort_keys=True))
     except (ValueError, AuthenticationError) as exc:

@@ -64,6 +64,10 @@ class ServiceDefinition:
     default_port: int = 8000
     on_startup: Callable[[Runtime], Awaitable[None]] | None = None
     title: str | None = None
+    # Long-running parts of the service besides relay and inbox (a delivery worker, say):
+    # each is called with the runtime and the stop event, supervised like the relay, and
+    # must return soon after the event is set.
+    background: Sequence[Callable[[Runtime, asyncio.Event], Awaitable[None]]] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -164,6 +168,9 @@ async def _running(
         app.state.inbox = inbox
         tasks.insert(0, supervise(consumer.run(stop), f"{definition.name}-inbox", stop, on_fatal))
     app.state.consumer = consumer
+    for number, part in enumerate(definition.background):
+        name = f"{definition.name}-background-{number}"
+        tasks.append(supervise(_call(part, runtime, stop), name, stop, on_fatal))
     try:
         if definition.on_startup is not None:
             await definition.on_startup(runtime)
@@ -180,6 +187,12 @@ async def _running(
         if dead_letters is not None:
             await dead_letters.stop()
         await pool.close()
+
+
+async def _call(
+    part: Callable[[Runtime, asyncio.Event], Awaitable[None]], runtime: Runtime, stop: asyncio.Event
+) -> None:
+    await part(runtime, stop)
 
 
 async def _database(definition: ServiceDefinition, settings: ServiceSettings) -> asyncpg.Pool:

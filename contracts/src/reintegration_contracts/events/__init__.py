@@ -4,9 +4,10 @@ from reintegration_contracts.events import (
     committee,
     intake,
     monitoring,
+    partners,
     procurement,
     programme,
     training,
 )
 
-__all__ = ["committee", "intake", "monitoring", "procurement", "programme", "training"]
+__all__ = ["committee", "intake", "monitoring", "partners", "procurement", "programme", "training"]

@@ -103,10 +103,19 @@ def service_settings_for(
 
 
 def auth_headers(
-    roles: Iterable[str], offices: Iterable[str], subject: str = "tester"
+    roles: Iterable[str],
+    offices: Iterable[str],
+    subject: str = "tester",
+    partner_id: str | None = None,
 ) -> dict[str, str]:
     """Bearer header for a development token (signed with the default local key)."""
-    token = mint_token(AuthSettings(), subject=subject, roles=roles, country_offices=offices)
+    token = mint_token(
+        AuthSettings(),
+        subject=subject,
+        roles=roles,
+        country_offices=offices,
+        partner_id=partner_id,
+    )
     return {"Authorization": f"Bearer {token}"}
 
 

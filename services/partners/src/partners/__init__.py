@@ -1,0 +1,1 @@
+"""The partners service: the partner registry, data-sharing agreements, consent-gated feeds."""

@@ -1,0 +1,4 @@
+from partners.app import definition
+from reintegration_sdk import serve
+
+serve(definition)

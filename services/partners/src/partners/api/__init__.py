@@ -1,0 +1,9 @@
+"""The partners service's HTTP API: the office's registry and agreements under
+`/offices/{country_office}/`, and each partner's own feed and webhooks under
+`/partners/{partner_id}/`."""
+
+from partners.api import feeds, registry
+
+routers = [registry.router, feeds.router]
+
+__all__ = ["routers"]

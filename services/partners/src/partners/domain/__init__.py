@@ -1,0 +1,1 @@
+"""The partners service's rules, pure: registry and agreements, feeds, delivery."""
