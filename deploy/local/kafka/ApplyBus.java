@@ -28,8 +28,8 @@ public class ApplyBus {
         props.put("sasl.mechanism", "SCRAM-SHA-512");
         props.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule "
                 + "required username=\"" + args[1] + "\" password=\"" + args[2] + "\";");
-        props.put("request.timeout.ms", "60000");
-        props.put("default.api.timeout.ms", "120000");
+        props.put("request.timeout.ms", "180000");
+        props.put("default.api.timeout.ms", "600000");
 
         List<UserScramCredentialAlteration> users = new ArrayList<>();
         List<NewTopic> topics = new ArrayList<>();
@@ -88,7 +88,7 @@ public class ApplyBus {
             Set<AclBinding> have = new HashSet<>(current);
             List<AclBinding> add = wanted.stream().filter(b -> !have.contains(b)).toList();
             for (List<AclBinding> chunk : chunks(add, 2000)) admin.createAcls(chunk).all().get();
-            for (List<AclBindingFilter> chunk : chunks(stale, 2000)) admin.deleteAcls(chunk).all().get();
+            for (List<AclBindingFilter> chunk : chunks(stale, 200)) admin.deleteAcls(chunk).all().get();
             System.out.printf("users=%d topics_created=%d acls=%d acls_added=%d acls_deleted=%d%n",
                     users.size(), created, wanted.size(), add.size(), stale.size());
         }
