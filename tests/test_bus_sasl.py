@@ -18,12 +18,12 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.client import AIOKafkaClient
-from aiokafka.protocol.fetch import FetchRequest
 from aiokafka.errors import (
     GroupAuthorizationFailedError,
     KafkaError,
     TopicAuthorizationFailedError,
 )
+from aiokafka.protocol.fetch import FetchRequest
 
 from reintegration_sdk.testing.infrastructure import find_stack_script, free_port, load_stack_module
 

@@ -237,7 +237,10 @@ def java(p: Paths, main_class: str, *args: str) -> list[str]:
 
 
 def jaas(module: str, user: str, password: str, **extra: str) -> str:
-    options = " ".join(f'{key}="{value}"' for key, value in {"username": user, "password": password, **extra}.items())
+    options = " ".join(
+        f'{key}="{value}"'
+        for key, value in {"username": user, "password": password, **extra}.items()
+    )
     return f"{module} required {options};"
 
 
@@ -331,7 +334,7 @@ def format_kafka_storage(p: Paths, credentials: dict[str, str] | None = None) ->
 # ---------------------------------------------------------------- SASL and the bus description
 
 
-def bus_principals(cluster: str = "local", offices: str | None = None) -> dict[str, object]:
+def bus_principals(cluster: str = "local", offices: str | None = None) -> dict[str, Any]:
     """deploy/bus.py's expansion of one cluster (its own process: bus.py is a script)."""
     command = [sys.executable, str(BUS_SCRIPT), "show", "--cluster", cluster]
     if offices:
@@ -339,7 +342,7 @@ def bus_principals(cluster: str = "local", offices: str | None = None) -> dict[s
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         raise StackError(f"deploy/bus.py show failed: {result.stderr.strip()}")
-    expansion: dict[str, object] = json.loads(result.stdout)
+    expansion: dict[str, Any] = json.loads(result.stdout)
     return expansion
 
 
@@ -719,7 +722,8 @@ def up(
         write_kafka_config(p, ports["kafka_port"], ports["controller_port"], credentials)
         start_missing(p, ports, kafka_pid, pg_pid, credentials)
         if credentials and expansion:
-            print(f"kafka       bus applied: {apply_bus(p, ports['kafka_port'], credentials, expansion)}")
+            applied = apply_bus(p, ports["kafka_port"], credentials, expansion)
+            print(f"kafka       bus applied: {applied}")
     env = stack_env(ports, credentials, p)
     if env_file is not None:
         write_env_file(Path(env_file), env)
@@ -742,7 +746,7 @@ def sasl_setup(
     if bus_offices is None and p.bus_scope.exists():
         bus_offices = json.loads(p.bus_scope.read_text())["offices"]
     expansion = bus_principals("local", bus_offices)
-    names = [str(principal["name"]) for principal in expansion["principals"]]  # type: ignore[index, union-attr]
+    names = [str(principal["name"]) for principal in expansion["principals"]]
     credentials = ensure_credentials(p, names)
     p.bus_scope.write_text(json.dumps({"offices": bus_offices}) + "\n")
     return credentials, expansion
