@@ -65,7 +65,8 @@ class Layout:
         self.mirror = self.root / "mirrormaker"
         self.props = self.mirror / "mm2.properties"
         self.pid = self.mirror / "mirrormaker.pid"
-        self.log = self.root / "logs" / "mirrormaker.log"
+        self.logs = self.root / "logs" / "mirrormaker"  # its log4j2 kafka.log, and stdout
+        self.log = self.logs / "stdout.log"
         self.settings = self.root / "mirror.json"
         self.lock = self.root / ".lock"
 
@@ -128,6 +129,9 @@ def write_mirror_config(layout: Layout, country: str, hq: str, offices: list[str
         "config.storage.replication.factor": "1",
         "tasks.max": "1",
         "dedicated.mode.enable.internal.rest": "false",
+        # Every jar on the classpath has ServiceLoader manifests; the default reflective scan
+        # costs tens of seconds per start on a busy machine.
+        "plugin.discovery": "service_load",
     }
     layout.mirror.mkdir(parents=True, exist_ok=True)
     lines = [f"{key} = {value}" for key, value in settings.items()]
