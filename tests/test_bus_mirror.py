@@ -17,6 +17,7 @@ from typing import Any
 import asyncpg
 import pytest
 from aiokafka import TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from sdk_builders import follow_up
 
 from reintegration_contracts import EventEnvelope, topic_for
@@ -26,7 +27,7 @@ from reintegration_sdk.database import SDK_MIGRATIONS, apply_migrations, create_
 from reintegration_sdk.dispatch import EventHandlers
 from reintegration_sdk.events import EventMeta
 from reintegration_sdk.inbox import Inbox, Record
-from reintegration_sdk.kafka import ensure_topics, read_committed_consumer
+from reintegration_sdk.kafka import client_options, ensure_topics, read_committed_consumer
 from reintegration_sdk.testing.infrastructure import (
     Infrastructure,
     find_stack_script,
@@ -36,7 +37,8 @@ from reintegration_sdk.testing.infrastructure import (
 from reintegration_sdk.testing.plugin import temporary_database
 from reintegration_sdk.testing.service import publish, random_office, upstream_event
 
-pytestmark = pytest.mark.integration
+# Two JVMs start (the HQ broker, then MirrorMaker twice): minutes on a busy machine.
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(1200)]
 
 handlers = EventHandlers("hq-report", tables=["jobs_reported"])
 
@@ -76,16 +78,28 @@ def mirror(infrastructure: Infrastructure, office: str) -> Iterator[tuple[Any, P
         module.down(state, purge=True)
 
 
+async def partitions_of(bootstrap: str, topic: str) -> list[TopicPartition]:
+    """The topic's partitions ([] while it does not exist yet)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **client_options())
+    await admin.start()
+    try:
+        (described,) = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    if described["error_code"] != 0:
+        return []
+    return [TopicPartition(topic, p["partition"]) for p in described["partitions"]]
+
+
 async def end_offsets(bootstrap: str, topic: str) -> int:
+    """How many records the topic holds (one partition's end offset each, summed)."""
+    partitions = await partitions_of(bootstrap, topic)
+    if not partitions:
+        return 0
     consumer = read_committed_consumer(bootstrap)
     await consumer.start()
     try:
-        partitions = consumer.partitions_for_topic(topic) or set()
-        if not partitions:
-            await consumer.topics()  # refresh metadata once: the topic may be new
-            partitions = consumer.partitions_for_topic(topic) or set()
-        tps = [TopicPartition(topic, p) for p in partitions]
-        ends = await consumer.end_offsets(tps) if tps else {}
+        ends = await consumer.end_offsets(partitions)
         return sum(ends.values())
     finally:
         await consumer.stop()
@@ -113,7 +127,8 @@ async def build_read_model(bootstrap: str, topic: str, database_url: str) -> tup
         consumer = read_committed_consumer(bootstrap, max_poll_records=7)
         await consumer.start()
         try:
-            partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
+            partitions = await partitions_of(bootstrap, topic)
+            assert partitions, f"{topic} has no partitions on {bootstrap}"
             consumer.assign(partitions)
             await consumer.seek_to_beginning(*partitions)
             ends = await consumer.end_offsets(partitions)
@@ -146,15 +161,16 @@ async def test_hq_read_model_from_the_mirror_equals_the_country_one_across_a_mir
     # A relay that crashed after publishing sends some events again: the country topic itself
     # holds duplicates, which both read models must absorb alike.
     await publish(infrastructure, first + first[:5])
-    await wait_for_records(hq, mirrored, 10, timeout=240)
+    print("mirrored before the kill:", await wait_for_records(hq, mirrored, 10, timeout=480))
     assert module.kill_mirror(state) is not None
     await publish(infrastructure, second)  # while no mirror runs
     module.start_mirror(state)
     await publish(infrastructure, third)
+    print("published all; mirror restarted")
     published = first + second + third
     country_count = await end_offsets(infrastructure.kafka_bootstrap_servers, topic)
     assert country_count == len(published) + 5
-    mirrored_count = await wait_for_records(hq, mirrored, country_count, timeout=240)
+    mirrored_count = await wait_for_records(hq, mirrored, country_count, timeout=480)
 
     async with (
         temporary_database(infrastructure) as direct_db,
