@@ -116,7 +116,9 @@ async def wait_for_records(bootstrap: str, topic: str, at_least: int, timeout: f
     raise AssertionError(f"{topic} holds {count} records, not {at_least}, after {timeout} s")
 
 
-async def build_read_model(bootstrap: str, topic: str, database_url: str) -> tuple[Inbox, list]:
+async def build_read_model(
+    bootstrap: str, topic: str, database_url: str
+) -> tuple[Inbox, list[tuple[Any, ...]]]:
     """Every committed record of `topic` through an inbox into `jobs_reported`."""
     pool = await create_pool(database_url)
     try:
@@ -132,7 +134,14 @@ async def build_read_model(bootstrap: str, topic: str, database_url: str) -> tup
             consumer.assign(partitions)
             await consumer.seek_to_beginning(*partitions)
             ends = await consumer.end_offsets(partitions)
-            while any(await consumer.position(tp) < ends[tp] for tp in partitions):
+
+            async def behind() -> bool:
+                for partition in partitions:
+                    if await consumer.position(partition) < ends[partition]:
+                        return True
+                return False
+
+            while await behind():
                 batches = await consumer.getmany(timeout_ms=1_000)
                 for records in batches.values():
                     await inbox.process(records)
