@@ -12,7 +12,9 @@ Rules (issue 17):
 - a partner reads only `partners.<id>.`;
 - HQ reads `reintegration.` (on the HQ cluster: the mirrored `<alias>.reintegration.`), never a
   partner's feed;
-- every principal's consumer groups are its name or start with `<name>.`.
+- every principal's consumer groups are its name or start with `<name>.`;
+- a service's relay commits through the shared checkpoint topic under transactional ids that
+  start with `<service>.` (so one service can never fence another's relay).
 
     python3 deploy/bus.py check                      # validate, print counts per cluster
     python3 deploy/bus.py show --cluster local [--offices bf,ml]   # JSON: topics, principals
@@ -195,6 +197,7 @@ class Description:
     connect_topics: tuple[str, ...]
     offset_syncs_prefix: str
     clusters: Mapping[str, Cluster]
+    checkpoint_topic: str = "platform-relay-checkpoints"
 
     # ------------------------------------------------------------------ names
 
@@ -324,11 +327,16 @@ class Description:
         grants.topics(own, WRITE)
         grants.topics(consumed, READ)
         grants.topics([self.dlq(t) for t in consumed], WRITE)
+        # The relay resumes from its last checkpoint (read) and commits the next one in the
+        # transaction of the events it publishes (write), under ids only this service holds.
+        grants.topics([self.checkpoint_topic], (*READ, "Write"))
+        grants.add(Resource("transactionalId", service.name + ".", "prefix"), WRITE)
         if service.writes_partner_feeds:
             partners = [p for p in self.partners if set(p.offices) & set(offices)]
             grants.topics([self.feed(p) for p in partners], WRITE)
         if cluster.services_create_topics:
-            grants.topics([*own, *consumed, *(self.dlq(t) for t in consumed)], CREATE)
+            created = [*own, *consumed, *(self.dlq(t) for t in consumed), self.checkpoint_topic]
+            grants.topics(created, CREATE)
         grants.groups(service.name)
         return grants.principal(service.name, "service")
 
@@ -489,6 +497,7 @@ def parse(raw: Mapping[str, Any]) -> Description:
         connect_topics=tuple(mirror.get("connect_topics", ())),
         offset_syncs_prefix=mirror.get("offset_syncs_prefix", "mm2-offset-syncs."),
         clusters=clusters,
+        checkpoint_topic=raw.get("relay", {}).get("checkpoint_topic", "platform-relay-checkpoints"),
     )
     problems += _problems(description)
     if problems:

@@ -250,3 +250,17 @@ def test_the_cli_runs_on_the_standard_library_alone() -> None:
     )  # fmt: skip
     assert refused.returncode == 2
     assert "does not host ml" in refused.stderr
+
+
+def test_each_relay_commits_its_checkpoint_under_transactional_ids_of_its_own() -> None:
+    for service in DESCRIPTION.services:
+        principal = BF.principal(service.name)
+        for operation in ("Read", "Write"):
+            assert principal.allows(operation, "topic", "platform-relay-checkpoints")
+        own_id = f"{service.name}.relay-0f8fad5b-d9cb-469f-a165-70867728950e-relay"
+        assert principal.allows("Write", "transactionalId", own_id)
+        for other in DESCRIPTION.services:
+            if other.name != service.name:
+                assert not principal.allows("Write", "transactionalId", f"{other.name}.relay-x")
+    for name in ("partner-sahel-sante", "mirrormaker"):
+        assert not BF.principal(name).allows("Write", "topic", "platform-relay-checkpoints")

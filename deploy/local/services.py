@@ -51,6 +51,8 @@ SERVICES = tuple(DEFAULT_PORTS)
 WEB = "web"
 DEFAULT_WEB_PORT = 8100
 STACK_KEYS = ("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL")
+# Passed on from the environment like the stack's addresses (a SASL stack's, from stack.py).
+SECURITY_KEYS = ("KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_MECHANISM", "KAFKA_CREDENTIALS_FILE")
 # Set per service, never inherited: one SERVICE_DATABASE in the caller's environment would
 # otherwise put all five services in the same database.
 PER_SERVICE_KEYS = (
@@ -64,6 +66,9 @@ PER_SERVICE_KEYS = (
     "COMMITTEE_URL",
     "PROCUREMENT_URL",
     "MONITORING_URL",
+    # On a SASL stack each service logs in as itself, never as the stack's admin.
+    "KAFKA_SASL_USERNAME",
+    "KAFKA_SASL_PASSWORD",
 )
 HOST = "127.0.0.1"
 BACKOFF_FIRST_S, BACKOFF_MAX_S = 1.0, 30.0
@@ -131,14 +136,19 @@ def default_specs(
         port_of = {name: ports + DEFAULT_PORTS[name] - first for name in SERVICES}
     else:
         port_of = {**DEFAULT_PORTS, **(ports or {})}
+    credentials = service_credentials(stack_env)
     specs = []
     for name in SERVICES:
         env = {
-            **stack_env,
+            **{k: v for k, v in stack_env.items() if k not in PER_SERVICE_KEYS},
             "COUNTRY_OFFICES": ",".join(offices),
             "HTTP_HOST": HOST,
             "HTTP_PORT": str(port_of[name]),
         }
+        if credentials is not None:
+            # deploy/bus.toml's principal of this service: its topics, its groups, its relay.
+            env["KAFKA_SASL_USERNAME"] = name
+            env["KAFKA_SASL_PASSWORD"] = credentials[name]
         if databases and name in databases:
             env["SERVICE_DATABASE"] = databases[name]
         if consumer_groups and name in consumer_groups:
@@ -793,12 +803,30 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def service_credentials(stack_env: Mapping[str, str]) -> dict[str, str] | None:
+    """The SASL stack's generated passwords (stack.py up --sasl), None on a plaintext stack."""
+    if not stack_env.get("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT").startswith("SASL"):
+        return None
+    path = stack_env.get("KAFKA_CREDENTIALS_FILE")
+    if not path or not Path(path).exists():
+        raise ServicesError(
+            "The stack uses SASL but KAFKA_CREDENTIALS_FILE names no credentials file; "
+            "run `stack.py up` again to write it."
+        )
+    credentials: dict[str, str] = json.loads(Path(path).read_text())
+    missing = [name for name in SERVICES if name not in credentials]
+    if missing:
+        raise ServicesError(f"No Kafka principal for {', '.join(missing)} in {path}.")
+    return credentials
+
+
 def specs_from_args(args: argparse.Namespace) -> list[ServiceSpec]:
     stack_env: dict[str, str] = {}
     if args.env_file.exists():
         stack_env = read_env_file(args.env_file)
     # The environment wins over the file, as in the services' own settings.
-    stack_env.update({key: os.environ[key] for key in STACK_KEYS if os.environ.get(key)})
+    passed_on = (*STACK_KEYS, *SECURITY_KEYS)
+    stack_env.update({key: os.environ[key] for key in passed_on if os.environ.get(key)})
     if not all(stack_env.get(key) for key in STACK_KEYS):
         raise ServicesError(
             f"No stack addresses: {args.env_file} lacks KAFKA_BOOTSTRAP_SERVERS or "

@@ -18,6 +18,7 @@ import json
 import os
 import pwd
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -30,6 +31,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -49,6 +51,14 @@ TIMEOUT_S = 120
 JAVA_OPTS = ["-Xms256m", "-Xmx512m", "-XX:+UseG1GC", "-Djava.awt.headless=true"]
 INITDB_OPTS = ["--username=postgres", "--no-locale", "--encoding=UTF8", "--auth-local=trust"]
 INSTALL_HINT = "on Debian: apt-get install openjdk-17-jre-headless maven postgresql-15"
+BUS_SCRIPT = REPO / "deploy" / "bus.py"
+APPLY_BUS = HERE / "kafka" / "ApplyBus.java"
+SASL_MECHANISM = "SCRAM-SHA-512"
+# The stack's own super users: `admin` applies the bus description and is what the tests'
+# infrastructure uses; `controller` is the broker's identity on the KRaft controller listener
+# (PLAIN there: SCRAM credentials live in the metadata log the controller serves).
+SUPERUSERS = ("admin", "controller")
+SASL_ENV_KEYS = ("KAFKA_SASL_MECHANISM", "KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD")
 
 
 class StackError(Exception):
@@ -71,6 +81,9 @@ class Paths:
         self.kafka_props = self.kafka_dir / "server.properties"
         self.kafka_pid = self.kafka_dir / "kafka.pid"
         self.cluster_id = self.kafka_dir / "cluster-id"
+        # Present only on a SASL stack: every principal's generated password (mode 0600).
+        self.credentials = self.kafka_dir / "credentials.json"
+        self.bus_scope = self.kafka_dir / "bus-offices.json"  # a SASL stack's --bus-offices
         self.kafka_log, self.kafka_stdout = self.logs / "kafka.log", self.logs / "kafka-stdout.log"
         self.pg_dir, self.pg_log = self.root / "pg", self.logs / "postgres.log"
         self.pg_data = self.pg_dir / "data"
@@ -223,8 +236,44 @@ def java(p: Paths, main_class: str, *args: str) -> list[str]:
     return ["java", *JAVA_OPTS, *props, "-cp", f"{CACHE_LIBS}/*", main_class, *args]
 
 
-def write_kafka_config(p: Paths, kafka_port: int, controller_port: int) -> None:
-    listeners = f"PLAINTEXT://127.0.0.1:{kafka_port},CONTROLLER://127.0.0.1:{controller_port}"
+def jaas(module: str, user: str, password: str, **extra: str) -> str:
+    options = " ".join(
+        f'{key}="{value}"'
+        for key, value in {"username": user, "password": password, **extra}.items()
+    )
+    return f"{module} required {options};"
+
+
+def sasl_settings(credentials: dict[str, str]) -> dict[str, object]:
+    """SCRAM-SHA-512 for clients, PLAIN between broker and controller, StandardAuthorizer."""
+    admin, controller = credentials["admin"], credentials["controller"]
+    return {
+        "listener.security.protocol.map": "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT",
+        "inter.broker.listener.name": "SASL_PLAINTEXT",
+        "sasl.mechanism.inter.broker.protocol": SASL_MECHANISM,
+        "listener.name.sasl_plaintext.sasl.enabled.mechanisms": SASL_MECHANISM,
+        "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config": jaas(
+            "org.apache.kafka.common.security.scram.ScramLoginModule", "admin", admin
+        ),
+        "sasl.mechanism.controller.protocol": "PLAIN",
+        "listener.name.controller.sasl.enabled.mechanisms": "PLAIN",
+        "listener.name.controller.plain.sasl.jaas.config": jaas(
+            "org.apache.kafka.common.security.plain.PlainLoginModule",
+            "controller",
+            controller,
+            user_controller=controller,
+        ),
+        "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+        "super.users": ";".join(f"User:{name}" for name in SUPERUSERS),
+        "allow.everyone.if.no.acl.found": "false",
+    }
+
+
+def write_kafka_config(
+    p: Paths, kafka_port: int, controller_port: int, credentials: dict[str, str] | None = None
+) -> None:
+    client = "SASL_PLAINTEXT" if credentials else "PLAINTEXT"
+    listeners = f"{client}://127.0.0.1:{kafka_port},CONTROLLER://127.0.0.1:{controller_port}"
     settings = {
         "process.roles": "broker,controller",
         "node.id": 1,
@@ -253,8 +302,11 @@ def write_kafka_config(p: Paths, kafka_port: int, controller_port: int) -> None:
         "group.initial.rebalance.delay.ms": 0,  # no 3 s pause before a group's first assignment
         "auto.create.topics.enable": "false",  # the platform creates its own topics
     }
+    if credentials:
+        settings.update(sasl_settings(credentials))
     lines = [f"{key}={value}" for key, value in settings.items()]
     p.kafka_dir.mkdir(parents=True, exist_ok=True)
+    p.kafka_props.touch(mode=0o600)  # it holds the super users' passwords on a SASL stack
     p.kafka_props.write_text("\n".join(["# Written by stack.py on every `up`.", *lines]) + "\n")
 
 
@@ -265,14 +317,88 @@ def new_cluster_id() -> str:
     return cluster_id
 
 
-def format_kafka_storage(p: Paths) -> None:
+def format_kafka_storage(p: Paths, credentials: dict[str, str] | None = None) -> None:
     if (p.kafka_data / "meta.properties").exists():
         return
     if not p.cluster_id.exists():
         p.cluster_id.write_text(new_cluster_id() + "\n")
     cluster_id = p.cluster_id.read_text().strip()
     tool = java(p, "kafka.tools.StorageTool", "format", "--standalone", "-t", cluster_id)
+    if credentials:
+        # The admin's SCRAM credential goes into the first metadata: it is how every other
+        # user and ACL gets in afterwards.
+        tool += ["--add-scram", f"{SASL_MECHANISM}=[name=admin,password={credentials['admin']}]"]
     run([*tool, "-c", str(p.kafka_props)], "Kafka storage format")
+
+
+# ---------------------------------------------------------------- SASL and the bus description
+
+
+def bus_principals(cluster: str = "local", offices: str | None = None) -> dict[str, Any]:
+    """deploy/bus.py's expansion of one cluster (its own process: bus.py is a script)."""
+    command = [sys.executable, str(BUS_SCRIPT), "show", "--cluster", cluster]
+    if offices:
+        command += ["--offices", offices]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise StackError(f"deploy/bus.py show failed: {result.stderr.strip()}")
+    expansion: dict[str, Any] = json.loads(result.stdout)
+    return expansion
+
+
+def load_credentials(p: Paths) -> dict[str, str] | None:
+    if not p.credentials.exists():
+        return None
+    credentials: dict[str, str] = json.loads(p.credentials.read_text())
+    return credentials
+
+
+def ensure_credentials(p: Paths, names: list[str]) -> dict[str, str]:
+    """A random password per principal, generated once and kept in the state dir only."""
+    credentials = load_credentials(p) or {}
+    for name in (*SUPERUSERS, *names):
+        credentials.setdefault(name, secrets.token_urlsafe(24))
+    p.kafka_dir.mkdir(parents=True, exist_ok=True)
+    p.credentials.touch(mode=0o600)
+    p.credentials.write_text(json.dumps(credentials, indent=2, sort_keys=True) + "\n")
+    return credentials
+
+
+def bus_lines(expansion: dict[str, Any], credentials: dict[str, str]) -> str:
+    """The expansion as ApplyBus.java's input: users, the topics to pre-create, ACLs."""
+    lines = []
+    principals = expansion["principals"]
+    for name in sorted({"admin", *(pr["name"] for pr in principals)}):
+        lines.append(f"user\t{name}\t{credentials[name]}")
+    if expansion.get("precreate_topics"):
+        for topic in expansion["topics"]:
+            config = ";".join(f"{k}={v}" for k, v in sorted(topic["config"].items()))
+            lines.append(
+                f"topic\t{topic['name']}\t{topic['partitions']}\t{topic['replication_factor']}\t{config}"
+            )
+    for principal in principals:
+        for acl in principal["acls"]:
+            for operation in acl["operations"]:
+                lines.append(
+                    f"acl\t{principal['name']}\t{acl['resource_type']}\t{acl['pattern']}"
+                    f"\t{acl['name']}\t{operation}"
+                )
+    return "\n".join(lines) + "\n"
+
+
+def apply_bus(
+    p: Paths, kafka_port: int, credentials: dict[str, str], expansion: dict[str, Any]
+) -> str:
+    """Users, topics and ACLs of the description onto the running broker (idempotent)."""
+    command = ["java", *JAVA_OPTS, "-cp", f"{CACHE_LIBS}/*", str(APPLY_BUS)]
+    command += [f"127.0.0.1:{kafka_port}", "admin", credentials["admin"]]
+    result = subprocess.run(
+        command, input=bus_lines(expansion, credentials), capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        output = "\n".join((result.stdout + result.stderr).strip().splitlines()[-15:])
+        raise StackError(f"Applying deploy/bus.toml to Kafka failed:\n{output}")
+    return result.stdout.strip()
 
 
 def running_kafka_pid(p: Paths) -> int | None:
@@ -502,29 +628,48 @@ def resolve_ports(p: Paths, asked: dict[str, int | None], running: bool) -> dict
     return ports
 
 
-def stack_env(ports: dict[str, int]) -> dict[str, str]:
-    return {
+def stack_env(
+    ports: dict[str, int], credentials: dict[str, str] | None = None, p: Paths | None = None
+) -> dict[str, str]:
+    env = {
         "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{ports['kafka_port']}",
         "DATABASE_URL": f"postgresql://{ADMIN_ROLE}:{ADMIN_ROLE}@127.0.0.1:{ports['pg_port']}",
+        "KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT" if credentials else "PLAINTEXT",
     }
+    if credentials:
+        # The super user: what tools and the tests' infrastructure use. deploy/local/services.py
+        # gives each service its own principal from KAFKA_CREDENTIALS_FILE.
+        env |= {
+            "KAFKA_SASL_MECHANISM": SASL_MECHANISM,
+            "KAFKA_SASL_USERNAME": "admin",
+            "KAFKA_SASL_PASSWORD": credentials["admin"],
+        }
+        if p is not None:
+            env["KAFKA_CREDENTIALS_FILE"] = str(p.credentials)
+    return env
 
 
 def write_env_file(path: Path, env: dict[str, str]) -> None:
-    """Set our keys; keep any other line someone put in the file."""
+    """Set our keys; keep any other line someone put in the file (but no stale credential)."""
     old = path.read_text().splitlines() if path.exists() else []
-    kept = [line for line in old if line.split("=", 1)[0].strip() not in env]
+    ours = {*env, *SASL_ENV_KEYS, "KAFKA_CREDENTIALS_FILE"}
+    kept = [line for line in old if line.split("=", 1)[0].strip() not in ours]
     path.write_text("".join(f"{line}\n" for line in kept + [f"{k}={v}" for k, v in env.items()]))
 
 
 def start_missing(
-    p: Paths, ports: dict[str, int], kafka_pid: int | None, pg_pid: int | None
+    p: Paths,
+    ports: dict[str, int],
+    kafka_pid: int | None,
+    pg_pid: int | None,
+    credentials: dict[str, str] | None = None,
 ) -> None:
     """Start whatever is not running, then wait until both answer."""
     started: list[Callable[[Paths], None]] = []
     try:
         if kafka_pid is None:
             ensure_kafka_jars()
-            format_kafka_storage(p)
+            format_kafka_storage(p, credentials)
             kafka_pid = start_kafka(p)  # the JVM boots while PostgreSQL starts
             started.append(stop_kafka)
         if pg_pid is None:
@@ -549,8 +694,15 @@ def up(
     controller_port: int | None = None,
     pg_port: int | None = None,
     env_file: Path | str | None = None,
+    sasl: bool | None = None,
+    bus_offices: str | None = None,
 ) -> dict[str, str]:
-    """Start (or just re-check) the stack in state_dir; return its connection settings."""
+    """Start (or just re-check) the stack in state_dir; return its connection settings.
+
+    `sasl`: a SCRAM-SHA-512 listener, the StandardAuthorizer and deploy/bus.toml's principals
+    and ACLs (None: whatever this state dir was made with). `bus_offices` narrows the ACLs of a
+    SASL stack to these offices (comma list; default every ISO 3166-1 code).
+    """
     p = Paths(state_dir)
     p.logs.mkdir(parents=True, exist_ok=True)
     with file_lock(p.lock):
@@ -566,12 +718,38 @@ def up(
         if pg_pid is None:
             ensure_port_free(ports["pg_port"], "PostgreSQL", "--pg-port")
         p.ports_file.write_text(json.dumps(ports) + "\n")
-        write_kafka_config(p, ports["kafka_port"], ports["controller_port"])
-        start_missing(p, ports, kafka_pid, pg_pid)
-    env = stack_env(ports)
+        credentials, expansion = sasl_setup(p, sasl, bus_offices)
+        write_kafka_config(p, ports["kafka_port"], ports["controller_port"], credentials)
+        start_missing(p, ports, kafka_pid, pg_pid, credentials)
+        if credentials and expansion:
+            applied = apply_bus(p, ports["kafka_port"], credentials, expansion)
+            print(f"kafka       bus applied: {applied}")
+    env = stack_env(ports, credentials, p)
     if env_file is not None:
         write_env_file(Path(env_file), env)
     return env
+
+
+def sasl_setup(
+    p: Paths, sasl: bool | None, bus_offices: str | None
+) -> tuple[dict[str, str] | None, dict[str, Any] | None]:
+    """The credentials and bus expansion of a SASL stack; (None, None) for a plaintext one."""
+    formatted = (p.kafka_data / "meta.properties").exists()
+    made_sasl = p.credentials.exists()
+    if sasl is None:
+        sasl = made_sasl
+    if formatted and sasl != made_sasl:
+        made = "with" if made_sasl else "without"
+        raise StackError(f"{p.root} was made {made} SASL; `down --purge` it to change that.")
+    if not sasl:
+        return None, None
+    if bus_offices is None and p.bus_scope.exists():
+        bus_offices = json.loads(p.bus_scope.read_text())["offices"]
+    expansion = bus_principals("local", bus_offices)
+    names = [str(principal["name"]) for principal in expansion["principals"]]
+    credentials = ensure_credentials(p, names)
+    p.bus_scope.write_text(json.dumps({"offices": bus_offices}) + "\n")
+    return credentials, expansion
 
 
 def down(state_dir: Path | str, purge: bool = False) -> None:
@@ -638,6 +816,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         cmd_up.add_argument(flag, type=int, help=help_text)
     env_help = f"where KAFKA_BOOTSTRAP_SERVERS and DATABASE_URL go (default {DEFAULT_ENV_FILE})"
     cmd_up.add_argument("--env-file", type=Path, default=DEFAULT_ENV_FILE, help=env_help)
+    sasl_help = "SASL/SCRAM-SHA-512, the StandardAuthorizer and deploy/bus.toml's ACLs (sticky)"
+    cmd_up.add_argument("--sasl", action="store_true", default=None, help=sasl_help)
+    offices_help = "with --sasl: the offices whose ACLs are applied (comma list; default all)"
+    cmd_up.add_argument("--bus-offices", help=offices_help)
     cmd_down = commands.add_parser("down", help="stop the stack (idempotent); data is kept")
     purge_help = "also delete the state dir (never the jar cache)"
     cmd_down.add_argument("--purge", action="store_true", help=purge_help)
@@ -656,7 +838,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "up":
             begun = time.monotonic()
             ports = (args.kafka_port, args.controller_port, args.pg_port)
-            env = up(args.state_dir, *ports, env_file=args.env_file)
+            env = up(
+                args.state_dir,
+                *ports,
+                env_file=args.env_file,
+                sasl=args.sasl,
+                bus_offices=args.bus_offices,
+            )
             print("\n".join(f"{key}={value}" for key, value in env.items()))
             print(f"# up in {time.monotonic() - begun:.1f} s; written to {args.env_file}")
             return 0

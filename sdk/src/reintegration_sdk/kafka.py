@@ -1,14 +1,23 @@
-"""Kafka plumbing: topic creation, the relay's transactional producer, read-committed readers."""
+"""Kafka plumbing: topic creation, the relay's transactional producer, read-committed readers.
+
+Every client built here logs in the same way: `KafkaSecurity` (KAFKA_SECURITY_PROTOCOL,
+KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD), read from the environment
+unless a service configured its own settings with `configure_security` at start.
+"""
 
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
+from faststream.kafka import KafkaBroker
+from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +39,89 @@ MAX_REQUEST_BYTES: Final = 1_048_576
 # Readers see only committed transactions: a batch the relay aborted is never read.
 READ_COMMITTED: Final = "read_committed"
 
+SECURITY_PROTOCOLS: Final = ("PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL")
+SASL_MECHANISMS: Final = ("SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN")
+
+
+@dataclass(frozen=True)
+class KafkaSecurity:
+    """How a client logs in to the broker: nothing (PLAINTEXT) or a SASL principal."""
+
+    protocol: str = "PLAINTEXT"
+    sasl_mechanism: str | None = None
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.protocol not in SECURITY_PROTOCOLS:
+            problems.append(f"KAFKA_SECURITY_PROTOCOL must be one of {SECURITY_PROTOCOLS}")
+        if self.protocol.startswith("SASL"):
+            if self.sasl_mechanism not in SASL_MECHANISMS:
+                problems.append(f"KAFKA_SASL_MECHANISM must be one of {SASL_MECHANISMS}")
+            if not self.username:
+                problems.append("KAFKA_SASL_USERNAME is required with SASL")
+            if not self.password:
+                problems.append("KAFKA_SASL_PASSWORD is required with SASL")
+        if problems:
+            raise ValueError("; ".join(problems))
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> "KafkaSecurity":
+        return cls(
+            protocol=environ.get("KAFKA_SECURITY_PROTOCOL") or "PLAINTEXT",
+            sasl_mechanism=environ.get("KAFKA_SASL_MECHANISM") or None,
+            username=environ.get("KAFKA_SASL_USERNAME") or None,
+            password=environ.get("KAFKA_SASL_PASSWORD") or None,
+        )
+
+    def client_options(self) -> dict[str, Any]:
+        """aiokafka's keyword arguments for this login (none for PLAINTEXT)."""
+        if self.protocol == "PLAINTEXT":
+            return {}
+        return {
+            "security_protocol": self.protocol,
+            "sasl_mechanism": self.sasl_mechanism,
+            "sasl_plain_username": self.username,
+            "sasl_plain_password": self.password,
+        }
+
+    def faststream(self) -> BaseSecurity | None:
+        """The same login for a FastStream broker."""
+        if self.protocol == "PLAINTEXT" or self.username is None or self.password is None:
+            return None
+        kinds = {"SCRAM-SHA-512": SASLScram512, "SCRAM-SHA-256": SASLScram256}
+        kind = kinds.get(self.sasl_mechanism or "", SASLPlaintext)
+        return kind(self.username, self.password, use_ssl=self.protocol == "SASL_SSL")
+
+
+_configured: KafkaSecurity | None = None
+
+
+def configure_security(security: KafkaSecurity | None) -> None:
+    """Make `security` the login of every client this process builds (None: the environment)."""
+    global _configured
+    _configured = security
+
+
+def current_security() -> KafkaSecurity:
+    return _configured if _configured is not None else KafkaSecurity.from_env()
+
+
+def client_options() -> dict[str, Any]:
+    """The login keyword arguments for an aiokafka client this process builds."""
+    return current_security().client_options()
+
+
+def kafka_broker(bootstrap_servers: str, client_id: str) -> KafkaBroker:
+    """A FastStream broker logged in like every other client of this process."""
+    return KafkaBroker(
+        bootstrap_servers,
+        client_id=client_id,
+        logger=None,
+        security=current_security().faststream(),
+    )
+
 
 async def ensure_topics(
     bootstrap_servers: str,
@@ -41,7 +133,9 @@ async def ensure_topics(
 ) -> list[str]:
     """Create the topics that do not exist yet; returns the ones created."""
     admin = AIOKafkaAdminClient(
-        bootstrap_servers=bootstrap_servers, request_timeout_ms=request_timeout_ms
+        bootstrap_servers=bootstrap_servers,
+        request_timeout_ms=request_timeout_ms,
+        **client_options(),
     )
     await admin.start()
     try:
@@ -73,6 +167,7 @@ def idempotent_producer(bootstrap_servers: str, client_id: str) -> AIOKafkaProdu
         max_request_size=MAX_REQUEST_BYTES,
         compression_type=None,
         request_timeout_ms=15_000,
+        **client_options(),
     )
 
 
@@ -97,6 +192,7 @@ def transactional_producer(
         max_request_size=MAX_REQUEST_BYTES,
         compression_type=None,
         request_timeout_ms=15_000,
+        **client_options(),
     )
 
 
@@ -122,6 +218,7 @@ def read_committed_consumer(bootstrap_servers: str, **options: Any) -> AIOKafkaC
         "enable_auto_commit": False,
         "auto_offset_reset": "earliest",
         "isolation_level": READ_COMMITTED,
+        **client_options(),
         **options,
     }
     return AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, **settings)

@@ -128,7 +128,9 @@ class Relay:
             try:
                 store = await checkpoints.store_id(connection)
                 producer = self._producer_factory(
-                    self._bootstrap, f"{self._service}-relay", f"relay-{store}-{self._name}"
+                    self._bootstrap,
+                    f"{self._service}-relay",
+                    f"{self._service}.relay-{store}-{self._name}",
                 )
                 try:
                     # Without a deadline a broker that accepts connections but has no

@@ -37,6 +37,7 @@ from reintegration_sdk.dispatch import EventHandlers
 from reintegration_sdk.eventstore import EventStore
 from reintegration_sdk.http import TracingMiddleware, install_error_handlers
 from reintegration_sdk.inbox import Inbox
+from reintegration_sdk.kafka import configure_security
 from reintegration_sdk.metrics import install_metrics
 from reintegration_sdk.outages import describe, install_outage_handlers, is_database_outage
 from reintegration_sdk.relay import Relay
@@ -131,6 +132,7 @@ async def _running(
     definition: ServiceDefinition, settings: ServiceSettings, app: FastAPI, on_fatal: OnFatal
 ) -> AsyncIterator[None]:
     configure_logging(settings.log_level)
+    configure_security(settings.kafka_security())
     configure_tracing(definition.name, settings.otlp_endpoint)
     pool = await _database(definition, settings)
     runtime = Runtime(definition.name, settings, pool, definition.store)

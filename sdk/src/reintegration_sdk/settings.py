@@ -1,12 +1,13 @@
 """One validated settings object per service process, from the environment and `.env`."""
 
 import json
-from typing import Annotated
+from typing import Annotated, Literal, Self
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from reintegration_contracts.countries import is_country_code
+from reintegration_sdk.kafka import KafkaSecurity
 
 
 class ServiceSettings(BaseSettings):
@@ -16,6 +17,18 @@ class ServiceSettings(BaseSettings):
 
     kafka_bootstrap_servers: str = Field(
         default="127.0.0.1:19092", description="Kafka bootstrap address (KAFKA_BOOTSTRAP_SERVERS)"
+    )
+    kafka_security_protocol: Literal["PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        default="PLAINTEXT", description="How Kafka clients connect (KAFKA_SECURITY_PROTOCOL)"
+    )
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN"] = Field(
+        default="SCRAM-SHA-512", description="SASL mechanism (KAFKA_SASL_MECHANISM)"
+    )
+    kafka_sasl_username: str | None = Field(
+        default=None, description="This service's principal (KAFKA_SASL_USERNAME)"
+    )
+    kafka_sasl_password: SecretStr | None = Field(
+        default=None, description="Its password (KAFKA_SASL_PASSWORD)"
     )
     database_url: str = Field(
         default="postgresql://reintegration:reintegration@127.0.0.1:15432",
@@ -61,6 +74,29 @@ class ServiceSettings(BaseSettings):
         if bad:
             raise ValueError(f"not ISO 3166-1 alpha-2 lower-case codes: {bad}")
         return value
+
+    @model_validator(mode="after")
+    def _sasl_login_complete(self) -> Self:
+        if self.kafka_security_protocol.startswith("SASL"):
+            missing = [
+                name
+                for name in ("kafka_sasl_username", "kafka_sasl_password")
+                if getattr(self, name) is None
+            ]
+            if missing:
+                raise ValueError(f"{' and '.join(missing)} required with SASL")
+        return self
+
+    def kafka_security(self) -> KafkaSecurity:
+        """The login every Kafka client of this service uses."""
+        password = self.kafka_sasl_password
+        sasl = self.kafka_security_protocol.startswith("SASL")
+        return KafkaSecurity(
+            protocol=self.kafka_security_protocol,
+            sasl_mechanism=self.kafka_sasl_mechanism if sasl else None,
+            username=self.kafka_sasl_username if sasl else None,
+            password=password.get_secret_value() if sasl and password is not None else None,
+        )
 
     def database_dsn(self, service: str) -> str:
         """The DSN of this service's own database on the configured server."""

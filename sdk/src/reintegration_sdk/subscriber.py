@@ -37,6 +37,7 @@ from reintegration_sdk.kafka import (
     close_producer,
     ensure_topics,
     idempotent_producer,
+    kafka_broker,
 )
 from reintegration_sdk.outages import describe, is_outage
 
@@ -247,7 +248,7 @@ class InboxConsumer:
             [*self._topics, *(dead_letter_topic(t) for t in self._topics)],
             self._partitions,
         )
-        broker = KafkaBroker(self._bootstrap, client_id=self._client_id, logger=None)
+        broker = kafka_broker(self._bootstrap, self._client_id)
         subscribe_inbox(broker, self.inbox, self._topics, self._group_id, self._max_records)
         self.broker = broker
         await broker.start()

@@ -24,6 +24,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from reintegration_contracts import EventEnvelope, from_kafka
 from reintegration_contracts.topics import TOPIC_ROOT
+from reintegration_sdk.kafka import client_options
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,10 @@ async def record_office(bootstrap_servers: str, office: str) -> list[RecordedRec
     """Every record of the office's event topics, from the first offset to the end offsets
     seen when reading starts."""
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap_servers, enable_auto_commit=False, group_id=None
+        bootstrap_servers=bootstrap_servers,
+        enable_auto_commit=False,
+        group_id=None,
+        **client_options(),
     )
     await consumer.start()
     try:

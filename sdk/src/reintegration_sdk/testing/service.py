@@ -24,7 +24,7 @@ from reintegration_contracts import (
 from reintegration_contracts.countries import COUNTRY_CODES
 from reintegration_contracts.topics import TOPIC_ROOT
 from reintegration_sdk.auth import AuthSettings, mint_token
-from reintegration_sdk.kafka import ensure_topics, read_committed_consumer
+from reintegration_sdk.kafka import client_options, ensure_topics, read_committed_consumer
 from reintegration_sdk.service import ServiceDefinition, create_app
 from reintegration_sdk.settings import ServiceSettings
 from reintegration_sdk.testing.infrastructure import Infrastructure
@@ -59,7 +59,7 @@ def random_office() -> str:
 
 async def offices_with_topics(bootstrap_servers: str) -> set[str]:
     """Country offices that have at least one `reintegration.<cc>.` topic on the broker."""
-    client = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers)
+    client = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, **client_options())
     await client.start()
     try:
         topics = await client.topics()
@@ -181,7 +181,9 @@ async def publish(infrastructure: Infrastructure, envelopes: Sequence[EventEnvel
     await ensure_topics(
         infrastructure.kafka_bootstrap_servers, {e.topic for e in envelopes}, partitions=3
     )
-    producer = AIOKafkaProducer(bootstrap_servers=infrastructure.kafka_bootstrap_servers)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=infrastructure.kafka_bootstrap_servers, **client_options()
+    )
     await producer.start()
     try:
         for envelope in envelopes:
@@ -202,7 +204,9 @@ async def publish_raw(
     headers: list[tuple[str, bytes]] | None = None,
 ) -> None:
     await ensure_topics(infrastructure.kafka_bootstrap_servers, [topic], partitions=3)
-    producer = AIOKafkaProducer(bootstrap_servers=infrastructure.kafka_bootstrap_servers)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=infrastructure.kafka_bootstrap_servers, **client_options()
+    )
     await producer.start()
     try:
         await producer.send_and_wait(topic, value=value, key=b"raw", headers=headers or [])
