@@ -12,7 +12,7 @@ RUN := $(UV) run --frozen
 # Load the stack's addresses (written by `make up`) for every recipe that needs them.
 WITH_ENV := set -a; [ -f .env ] && source .env; set +a;
 
-.PHONY: help install up down status logs lint typecheck schemas test unit integration e2e \
+.PHONY: help install up down status logs lint typecheck schemas test unit middle integration e2e \
         chaos browser bench demo browsers clean services services-status recording tools \
         manifests deploy-check vendor-schemas web-app
 
@@ -65,6 +65,9 @@ typecheck: install ## mypy (strict for contracts and sdk)
 unit: install ## Pure tests, no I/O (the staff app's with vitest)
 	$(RUN) pytest -m unit
 	cd web && npm run -s test
+
+middle: install ## Handlers and reactions in memory: no broker, no database
+	$(RUN) pytest -m middle
 
 integration: install up ## Tests against the real broker and database
 	$(WITH_ENV) $(RUN) pytest -m integration

@@ -14,19 +14,38 @@ registered in another office.
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import asyncpg
 
 from reintegration_contracts import EventPayload
 from reintegration_sdk.decider import Decider
 from reintegration_sdk.errors import ConcurrencyError
-from reintegration_sdk.events import EventMeta
-from reintegration_sdk.eventstore import EventContext, EventStore
+from reintegration_sdk.events import EventMeta, StoredEvent
+from reintegration_sdk.eventstore import EventContext
 
 S = TypeVar("S")
 C = TypeVar("C")
 E = TypeVar("E", bound=EventPayload)
+
+
+class StreamStore(Protocol):
+    """What a unit of work needs of an event store: one stream loaded, events appended.
+
+    `EventStore` (PostgreSQL) is the one services run on; the middle test tier runs the same
+    command path on `reintegration_sdk.testing.memory.InMemoryEventStore`.
+    """
+
+    async def load(self, connection: asyncpg.Connection, stream_id: str) -> list[StoredEvent]: ...
+
+    async def append(
+        self,
+        connection: asyncpg.Connection,
+        stream_id: str,
+        expected_version: int,
+        events: Sequence[EventPayload],
+        context: EventContext,
+    ) -> list[StoredEvent]: ...
 
 
 @dataclass(frozen=True)
@@ -48,14 +67,14 @@ class Loaded(Generic[S]):
 class UnitOfWork:
     """The transaction one command (or one reaction to an event) runs in."""
 
-    def __init__(self, db: asyncpg.Connection, store: EventStore, context: EventContext) -> None:
+    def __init__(self, db: asyncpg.Connection, store: StreamStore, context: EventContext) -> None:
         self.db = db
         self.store = store
         self.context = context
 
     @classmethod
     def caused_by(
-        cls, db: asyncpg.Connection, store: EventStore, meta: EventMeta, actor: str
+        cls, db: asyncpg.Connection, store: StreamStore, meta: EventMeta, actor: str
     ) -> "UnitOfWork":
         """The unit of work of a policy reacting to another service's event in the inbox."""
         return cls(db, store, EventContext.caused_by(meta, actor))

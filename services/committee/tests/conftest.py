@@ -3,34 +3,25 @@ offices, against the real Kafka and PostgreSQL. Tests keep apart by unique ids a
 
 from collections.abc import AsyncIterator
 
-import asyncpg
 import pytest
 
 from committee.app import definition
-from reintegration_sdk.testing.infrastructure import Infrastructure
-from reintegration_sdk.testing.plugin import temporary_database
-from reintegration_sdk.testing.service import random_office, running_service, service_settings_for
+from reintegration_sdk.testing.fixtures import (
+    StartedService,
+    connected,
+    distinct_offices,
+    service_fixtures,
+)
 
 from .builders import CommitteeUnderTest
 
-
-@pytest.fixture(scope="session")
-async def committee_database(infrastructure: Infrastructure) -> AsyncIterator[str]:
-    async with temporary_database(infrastructure, prefix="test_committee") as url:
-        yield url
+committee_service, committee_database = service_fixtures(
+    "committee", definition, distinct_offices(2)
+)
 
 
 @pytest.fixture(scope="session")
-async def committee(
-    infrastructure: Infrastructure, committee_database: str
-) -> AsyncIterator[CommitteeUnderTest]:
-    office, other_office = random_office(), random_office()
-    while other_office == office:
-        other_office = random_office()
-    settings = service_settings_for(infrastructure, committee_database, [office, other_office])
-    async with running_service(definition, settings) as client:
-        database = await asyncpg.connect(committee_database)
-        try:
-            yield CommitteeUnderTest(client, office, other_office, infrastructure, database)
-        finally:
-            await database.close()
+async def committee(committee_service: StartedService) -> AsyncIterator[CommitteeUnderTest]:
+    s = committee_service
+    async with connected(s.database_url) as database:
+        yield CommitteeUnderTest(s.client, s.offices[0], s.offices[1], s.infrastructure, database)

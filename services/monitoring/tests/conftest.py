@@ -2,7 +2,6 @@
 own database, reading two country offices that no other test has used yet."""
 
 import sys
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,16 +18,9 @@ from monitoring_builders import Programme, a_programme, programme_envelopes
 from monitoring.app import definition
 from reintegration_contracts.countries import COUNTRY_CODES
 from reintegration_sdk.settings import ServiceSettings
+from reintegration_sdk.testing.fixtures import StartedService, service_fixtures
 from reintegration_sdk.testing.infrastructure import Infrastructure
-from reintegration_sdk.testing.plugin import temporary_database
-from reintegration_sdk.testing.service import (
-    auth_headers,
-    eventually,
-    publish,
-    random_office,
-    running_service,
-    service_settings_for,
-)
+from reintegration_sdk.testing.service import auth_headers, eventually, publish, random_office
 
 
 @dataclass
@@ -60,22 +52,22 @@ async def unused_offices(infrastructure: Infrastructure, count: int) -> list[str
     return chosen
 
 
-@pytest.fixture(scope="session")
-async def monitoring_database(infrastructure: Infrastructure) -> AsyncIterator[str]:
-    async with temporary_database(infrastructure, prefix="test_monitoring") as url:
-        yield url
+async def two_unused_offices(infrastructure: Infrastructure) -> list[str]:
+    return await unused_offices(infrastructure, 2)
+
+
+monitoring_service, monitoring_database = service_fixtures(
+    "monitoring", definition, two_unused_offices
+)
 
 
 @pytest.fixture(scope="session")
-async def monitoring(
-    infrastructure: Infrastructure, monitoring_database: str
-) -> AsyncIterator[MonitoringUnderTest]:
-    office, other_office = await unused_offices(infrastructure, 2)
-    settings = service_settings_for(infrastructure, monitoring_database, [office, other_office])
-    async with running_service(definition, settings) as client:
-        yield MonitoringUnderTest(
-            client, office, other_office, infrastructure, monitoring_database, settings
-        )
+def monitoring(monitoring_service: StartedService) -> MonitoringUnderTest:
+    s = monitoring_service
+    office, other_office = s.offices
+    return MonitoringUnderTest(
+        s.client, office, other_office, s.infrastructure, s.database_url, s.settings
+    )
 
 
 @pytest.fixture(scope="session")

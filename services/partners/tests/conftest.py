@@ -1,9 +1,8 @@
-"""One partners service for the session on its own database and a random country office,
-against the real Kafka and PostgreSQL, with a retry schedule shrunk from days to seconds.
-Tests keep apart by partner and returnee ids of their own."""
+"""One partners service for the session on its own database and ten untouched country
+offices, against the real Kafka and PostgreSQL, with a retry schedule shrunk from days to
+seconds. Tests keep apart by partner and returnee ids of their own."""
 
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -16,34 +15,22 @@ from partners_builders import PartnersUnderTest
 
 from partners.app import make_definition
 from partners.settings import PartnersSettings
-from reintegration_sdk.testing.infrastructure import Infrastructure
-from reintegration_sdk.testing.plugin import temporary_database
-from reintegration_sdk.testing.service import (
-    running_service,
-    service_settings_for,
-    untouched_office,
-)
+from reintegration_sdk.testing.fixtures import StartedService, service_fixtures, untouched_offices
 
 OFFICES = 10
 FAST = PartnersSettings(
     _env_file=None, retry_scale=0.0005, webhook_timeout_seconds=1.0, poll_seconds=0.1
 )
 
+# An office per test: an agreement shares what was held before it was signed, so two tests in
+# one office would see each other's consented returnees. And untouched: an office an earlier
+# run used still has that run's events on its topics.
+partners_service, partners_database = service_fixtures(
+    "partners", make_definition(FAST), untouched_offices(OFFICES)
+)
+
 
 @pytest.fixture(scope="session")
-async def partners_database(infrastructure: Infrastructure) -> AsyncIterator[str]:
-    async with temporary_database(infrastructure, prefix="test_partners") as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-async def partners(
-    infrastructure: Infrastructure, partners_database: str
-) -> AsyncIterator[PartnersUnderTest]:
-    # An office per test: an agreement shares what was held before it was signed, so two
-    # tests in one office would see each other's consented returnees.
-    # And untouched: an office an earlier run used still has that run's events on its topics.
-    offices = [await untouched_office(infrastructure) for _ in range(OFFICES)]
-    settings = service_settings_for(infrastructure, partners_database, offices)
-    async with running_service(make_definition(FAST), settings) as client:
-        yield PartnersUnderTest(client, offices[0], infrastructure, offices)
+def partners(partners_service: StartedService) -> PartnersUnderTest:
+    s = partners_service
+    return PartnersUnderTest(s.client, s.offices[0], s.infrastructure, list(s.offices))

@@ -1,5 +1,4 @@
 import sys
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -7,12 +6,8 @@ import httpx
 import pytest
 
 from procurement.app import definition
+from reintegration_sdk.testing.fixtures import StartedService, distinct_offices, service_fixtures
 from reintegration_sdk.testing.infrastructure import Infrastructure
-from reintegration_sdk.testing.service import (
-    random_office,
-    running_service,
-    service_settings_for,
-)
 
 # The builders module sits beside the tests; importlib mode does not put this folder on the path.
 sys.path.insert(0, str(Path(__file__).parent))
@@ -30,11 +25,13 @@ class Procurement:
         return f"/offices/{office or self.office}{path}"
 
 
+# A service and a database per test.
+procurement_service, procurement_database = service_fixtures(
+    "procurement", definition, distinct_offices(1), scope="function"
+)
+
+
 @pytest.fixture
-async def procurement(
-    infrastructure: Infrastructure, fresh_database: str
-) -> AsyncIterator[Procurement]:
-    office = random_office()
-    settings = service_settings_for(infrastructure, fresh_database, [office])
-    async with running_service(definition, settings) as client:
-        yield Procurement(client, office, infrastructure)
+def procurement(procurement_service: StartedService) -> Procurement:
+    s = procurement_service
+    return Procurement(s.client, s.offices[0], s.infrastructure)
