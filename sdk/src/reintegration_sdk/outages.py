@@ -75,7 +75,7 @@ def install_outage_handlers(app: FastAPI) -> None:
             raise error
         runtime = getattr(request.app.state, "runtime", None)
         if runtime is not None:
-            runtime.pool.expire_connections()
+            await runtime.pool.expire_connections()
         log.warning("database unavailable during %s %s: %s", request.method, request.url.path,
                     describe(error))  # fmt: skip
         return JSONResponse(

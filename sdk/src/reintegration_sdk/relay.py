@@ -93,6 +93,7 @@ class Relay:
         self._batch_timeout = batch_timeout_seconds
         self._producer_factory = producer_factory
         self._known_topics: set[str] = set()
+        self._background: set[asyncio.Task[None]] = set()
         self.health = Health(f"{service}-relay", stall_seconds=batch_timeout_seconds + 5)
         self.published = 0
 
@@ -172,8 +173,12 @@ class Relay:
 
     def _on_connection_lost(self, _: object) -> None:
         # The relay's connection is usually the first to notice a restart: the pool's idle
-        # connections are just as dead, so requests should not each discover one.
-        self._pool.expire_connections()
+        # connections are just as dead, so requests should not each discover one. A termination
+        # listener is called outside any coroutine and asyncpg's expiry is one: it runs as a
+        # task, held until done.
+        expiry = asyncio.get_running_loop().create_task(self._pool.expire_connections())
+        self._background.add(expiry)
+        expiry.add_done_callback(self._background.discard)
 
     async def _ensure_topics(self, events: list[StoredEvent]) -> None:
         topics = {topic_for(e.country_office, e.domain) for e in events} - self._known_topics

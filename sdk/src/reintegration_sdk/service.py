@@ -237,7 +237,7 @@ async def _readiness(app: FastAPI) -> tuple[dict[str, bool], dict[str, object]]:
             checks["database"] = await connection.fetchval("SELECT 1", timeout=2) == 1
     except Exception as error:
         if is_database_outage(error):
-            runtime.pool.expire_connections()
+            await runtime.pool.expire_connections()
         checks["database"] = False
         status["database"] = {"state": "unavailable", "reason": describe(error)}
     relay: Relay | None = getattr(app.state, "relay", None)

@@ -1,5 +1,8 @@
 """Everything is scoped to the caller's country offices and roles."""
 
+import json
+from uuid import uuid4
+
 import pytest
 from intake_builders import IntakeUnderTest, a_registration_body
 
@@ -14,9 +17,9 @@ async def test_an_office_cannot_read_or_write_another_offices_returnee(
     intake: IntakeUnderTest,
 ) -> None:
     returnee_id = (await intake.register())["returnee_id"]
+    never_registered = str(uuid4())
     # A caseworker of the other office, addressing the returnee through their own office.
     other = intake.headers(Role.CASEWORKER, Role.PERSONAL_DATA_VIEWER, office=intake.other_office)
-    path = f"/returnees/{returnee_id}"
 
     for method, suffix, body in [
         ("GET", "", None),
@@ -26,15 +29,30 @@ async def test_an_office_cannot_read_or_write_another_offices_returnee(
         ("POST", "/interviews", {"interviewed_on": "2025-01-01", "years_of_experience": 1,
                                  "intended_track": "employment"}),
     ]:  # fmt: skip
-        answer = await intake.http.request(
-            method, intake.url(path + suffix, office=intake.other_office), json=body, headers=other
-        )
-        assert answer.status_code == 403, (method, suffix, answer.text)
+
+        async def answer_for(some_id: str, method: str = method, suffix: str = suffix,
+                             body: object = body) -> tuple[int, object]:  # fmt: skip
+            path = intake.url(f"/returnees/{some_id}{suffix}", office=intake.other_office)
+            answer = await intake.http.request(method, path, json=body, headers=other)
+            return answer.status_code, answer.json()
+
+        # 404 in the words a random id gets: a 403 would tell that the person is registered
+        # in another office.
+        registered_elsewhere = await answer_for(returnee_id)
+        unknown = await answer_for(never_registered)
+        assert registered_elsewhere[0] == 404, (method, suffix, registered_elsewhere)
+        assert registered_elsewhere == _with_id(unknown, never_registered, returnee_id)
     listed = await intake.http.get(
         intake.url("/returnees", office=intake.other_office), headers=other
     )
     assert returnee_id not in {case["returnee_id"] for case in listed.json()}
     assert await intake.events_stored_for(returnee_id) == 1
+
+
+def _with_id(answer: tuple[int, object], old: str, new: str) -> tuple[int, object]:
+    """`answer` as it would read had it been about `new` (answers may name the id asked for)."""
+    status, body = answer
+    return status, json.loads(json.dumps(body).replace(old, new))
 
 
 async def test_a_caller_may_not_address_an_office_it_does_not_act_for(

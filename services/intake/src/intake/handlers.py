@@ -25,7 +25,6 @@ from intake.domain import (
 )
 from reintegration_contracts.events.intake import CounsellingAttended, CounsellingSessionHeld
 from reintegration_sdk import UnitOfWork
-from reintegration_sdk.auth import AuthorizationError
 
 
 async def register_returnee(work: UnitOfWork, command: RegisterReturnee) -> list[CaseEvent]:
@@ -40,7 +39,8 @@ async def register_returnee(work: UnitOfWork, command: RegisterReturnee) -> list
 
 
 async def act_on_case(work: UnitOfWork, returnee_id: UUID, command: CaseCommand) -> list[CaseEvent]:
-    await refuse_another_offices(work, returnee_id)
+    # Another office's returnee loads as never registered, so the domain answers 404 with the
+    # words of a random id: a 403 would tell that the person is registered elsewhere.
     return await work.execute(cases, returnee_stream(returnee_id), command)
 
 
@@ -78,13 +78,6 @@ async def hold_counselling_session(
 
 
 # Facts ---------------------------------------------------------------------------------------
-
-
-async def refuse_another_offices(work: UnitOfWork, returnee_id: UUID) -> None:
-    """403 for a returnee another office registered, as the office's reads answer: intake
-    tells its caseworkers the returnee is not theirs rather than that it does not exist."""
-    if (await work.load(cases, returnee_stream(returnee_id))).elsewhere:
-        raise AuthorizationError(f"returnee {returnee_id} belongs to another country office")
 
 
 async def participants(

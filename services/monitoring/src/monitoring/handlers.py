@@ -4,8 +4,6 @@ Each runs in the caller's unit of work (the route's transaction, or the inbox's 
 so the facts read, the events appended and the read models they update commit together.
 """
 
-from uuid import UUID
-
 from monitoring.domain import (
     ConfigureSchedule,
     RecordFollowUp,
@@ -17,7 +15,6 @@ from monitoring.domain import (
     schedule_stream,
     schedules,
 )
-from monitoring.queries.case_files import ensure_case_of
 from reintegration_contracts import EventPayload
 from reintegration_contracts.events.procurement import KitDelivered
 from reintegration_sdk import UnitOfWork
@@ -28,12 +25,10 @@ async def configure_schedule(work: UnitOfWork, command: ConfigureSchedule) -> li
 
 
 async def record_follow_up(work: UnitOfWork, command: RecordFollowUp) -> list[EventPayload]:
-    await ensure_case_here(work, command.returnee_id)
     return await work.execute(follow_ups, follow_up_stream(command.returnee_id), command)
 
 
 async def score_survey(work: UnitOfWork, command: ScoreSustainability) -> list[EventPayload]:
-    await ensure_case_here(work, command.returnee_id)
     return await work.execute(follow_ups, follow_up_stream(command.returnee_id), command)
 
 
@@ -54,7 +49,3 @@ async def schedule_follow_ups(work: UnitOfWork, delivery: KitDelivered) -> list[
 
 async def office_schedule(work: UnitOfWork) -> Schedule:
     return (await work.load(schedules, schedule_stream(work.country_office))).state
-
-
-async def ensure_case_here(work: UnitOfWork, returnee_id: UUID) -> None:
-    await ensure_case_of(work.db, returnee_id, work.country_office)

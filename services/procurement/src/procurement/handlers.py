@@ -41,7 +41,6 @@ from procurement.queries import upstream
 from reintegration_contracts.events.committee import PlanApproved, PlanSubmitted
 from reintegration_contracts.events.procurement import BudgetReviewed
 from reintegration_sdk import UnitOfWork
-from reintegration_sdk.auth import AuthorizationError
 
 
 async def change_prices(work: UnitOfWork, command: PriceCommand) -> list[PriceEvent]:
@@ -70,9 +69,6 @@ async def review_submitted_plan(work: UnitOfWork, plan: PlanSubmitted) -> list[B
 
 async def revise_review(work: UnitOfWork, command: ReviseReview) -> list[BudgetReviewed]:
     stream = budget_review_stream(command.plan_id)
-    if (await work.load(budget_review, stream)).elsewhere:
-        # The review is read under the plan's office alone, and refused elsewhere the same way.
-        raise AuthorizationError("this budget review belongs to another country office")
     command = replace(
         command,
         catalogue=await catalogue_of(work),

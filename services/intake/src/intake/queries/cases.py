@@ -19,7 +19,6 @@ from intake.queries.views import (
     PersonalDataView,
 )
 from reintegration_sdk import Gone, NotFound
-from reintegration_sdk.auth import AuthorizationError
 
 Db: TypeAlias = asyncpg.Pool | asyncpg.Connection
 
@@ -101,10 +100,10 @@ async def _case_row(
     db: Db, country_office: str, returnee_id: UUID, erased_is_gone: bool = False
 ) -> asyncpg.Record:
     row = await db.fetchrow("SELECT * FROM caseload WHERE returnee_id = $1", returnee_id)
-    if row is None:
+    if row is None or row["country_office"] != country_office:
+        # Another office's returnee is as unknown here as a random id: a 403 would tell that
+        # the person is registered elsewhere.
         raise NotFound(f"returnee {returnee_id}")
-    if row["country_office"] != country_office:
-        raise AuthorizationError(f"returnee {returnee_id} belongs to another country office")
     if erased_is_gone and row["erased_on"] is not None:
         raise Gone(f"personal data of returnee {returnee_id} (erased on {row['erased_on']})")
     return row

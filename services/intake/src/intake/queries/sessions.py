@@ -6,15 +6,13 @@ from intake.queries.cases import Db, json_value
 from intake.queries.views import Attendance, SessionView
 from reintegration_contracts.types import Locality
 from reintegration_sdk import NotFound
-from reintegration_sdk.auth import AuthorizationError
 
 
 async def session(db: Db, country_office: str, session_id: UUID) -> SessionView:
     row = await db.fetchrow("SELECT * FROM counselling_sessions WHERE session_id = $1", session_id)
-    if row is None:
+    if row is None or row["country_office"] != country_office:
+        # Another office's session is as unknown here as one never held.
         raise NotFound(f"counselling session {session_id}")
-    if row["country_office"] != country_office:
-        raise AuthorizationError(f"session {session_id} belongs to another country office")
     attended = await db.fetch(
         """SELECT returnee_id, days_since_arrival FROM counselling_history
            WHERE session_id = $1 ORDER BY recorded_at, event_id""",

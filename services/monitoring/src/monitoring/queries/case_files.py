@@ -6,7 +6,7 @@ from uuid import UUID
 import asyncpg
 
 from monitoring.casefile import CaseFile, PlanFile
-from reintegration_sdk.auth import AuthorizationError
+from reintegration_sdk import NotFound
 
 Db: TypeAlias = asyncpg.Connection | asyncpg.Pool
 
@@ -43,8 +43,7 @@ async def office_of(db: Db, returnee_id: UUID) -> str | None:
 
 
 async def ensure_case_of(db: Db, returnee_id: UUID, country_office: str) -> None:
-    """A returnee known to another office is that office's business (403), not a returnee
-    monitoring has not heard of: the caller learns only that they may not look."""
-    office = await office_of(db, returnee_id)
-    if office is not None and office != country_office:
-        raise AuthorizationError(f"returnee {returnee_id} is not a case of {country_office!r}")
+    """A returnee of another office reads as one monitoring never heard of, word for word:
+    a 403 would tell that the person is registered elsewhere."""
+    if await office_of(db, returnee_id) != country_office:
+        raise NotFound(f"no events about returnee {returnee_id}")
