@@ -43,10 +43,10 @@ status: ## Is the local stack running?
 logs: ## Tail the local stack's logs
 	$(STACK) logs --follow
 
-services: install up ## Start the five services (ports 8101-8105) and the staff app (8100)
+services: install up ## Start the seven services (ports 8101-8107) and the staff app (8100)
 	$(PYTHON) deploy/local/services.py start
 
-services-status: ## Are the five services running and ready?
+services-status: ## Are the seven services and the staff app running and ready?
 	$(PYTHON) deploy/local/services.py status
 
 schemas: install ## Regenerate contracts/schemas and the AsyncAPI document after a contract change
@@ -61,6 +61,9 @@ lint: install ## ruff, import boundaries, contract schemas
 
 typecheck: install ## mypy (strict for contracts and sdk)
 	$(RUN) mypy contracts/src sdk/src sdk/examples scenarios/src web/src $(wildcard services/*/src)
+	MYPYPATH=deploy/local $(RUN) mypy deploy/local/reintegration_local deploy/local/stack.py \
+	  deploy/local/services.py deploy/local/mirror.py deploy/bus.py deploy/capacity_inputs.py \
+	  deploy/tools.py
 
 unit: install ## Pure tests, no I/O (the staff app's with vitest)
 	$(RUN) pytest -m unit

@@ -21,7 +21,7 @@ import asyncpg
 
 from reintegration_sdk.settings import with_database
 
-SERVICES = ("intake", "training", "committee", "procurement", "monitoring")
+SERVICES = ("intake", "training", "committee", "procurement", "monitoring", "partners", "programme")
 REPO = Path(__file__).resolve().parents[1]
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The five services as local processes, one OS process each on 127.0.0.1, under a supervisor
+"""The seven services as local processes, one OS process each on 127.0.0.1, under a supervisor
 that restarts a process that dies (backoff 1 s doubling to 30 s; it gives up after 5 crashes
 within a minute). Logs go to <log dir>/<service>.log.
 
@@ -161,8 +161,9 @@ __all__ = [
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        description="The five services (intake, training, committee, procurement, monitoring) "
-        "as local processes on 127.0.0.1, under a supervisor that restarts a crashed one. "
+        description="The seven services (intake, training, committee, procurement, monitoring, "
+        "partners, programme) as local processes on 127.0.0.1, under a supervisor that restarts "
+        "a crashed one. "
         "Needs the stack (`make up`) and the virtualenv (`make install`).",
         epilog="examples: services.py start | services.py status | "
         "services.py logs --follow intake | services.py stop",

@@ -1,6 +1,6 @@
-"""The staff app against the five real services: one platform for the session's browser tests.
+"""The staff app against the seven real services: one platform for the session's browser tests.
 
-The five services run as processes under deploy/local/services.py's supervisor (fresh
+The seven services run as processes under deploy/local/services.py's supervisor (fresh
 databases, an office no earlier run used), the app's host runs in this process on a free port,
 and Debian's Chromium is driven by Playwright.
 """

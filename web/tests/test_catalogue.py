@@ -15,7 +15,7 @@ pytestmark = pytest.mark.unit
 
 REPO = Path(__file__).resolve().parents[2]
 I18N = REPO / "web" / "app" / "i18n"
-SERVICES = ("intake", "training", "committee", "procurement", "monitoring")
+SERVICES = ("intake", "training", "committee", "procurement", "monitoring", "partners", "programme")
 # A rule code built at run time, and the codes it can take.
 DYNAMIC_RULES = {"f'{what}_before_delivery'": {"visit_before_delivery", "survey_before_delivery"}}
 RAISING = {"RuleViolation"}

@@ -69,7 +69,7 @@ def write_postgres_config(p: Paths, pg_port: int) -> None:
         "listen_addresses = '127.0.0.1'\n"
         f"port = {pg_port}\n"
         f"unix_socket_directories = '{p.pg_sock}'\n"
-        "max_connections = 300\n"  # five services with pools, plus the test suites
+        "max_connections = 300\n"  # seven services with pools, plus the test suites
         "shared_buffers = 128MB\n"
     )
     give_to_db_user(stack_conf)

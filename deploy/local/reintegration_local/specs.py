@@ -16,14 +16,14 @@ DEFAULT_PORTS = {
     "programme": 8107,
 }
 SERVICES = tuple(DEFAULT_PORTS)
-# The staff app's host (web/): serves the built app and forwards /api/<service>/ to the five.
+# The staff app's host (web/): serves the built app and forwards /api/<service>/ to the services.
 WEB = "web"
 DEFAULT_WEB_PORT = 8100
 STACK_KEYS = ("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL")
 # Passed on from the environment like the stack's addresses (a SASL stack's, from stack.py).
 SECURITY_KEYS = ("KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_MECHANISM", "KAFKA_CREDENTIALS_FILE")
 # Set per service, never inherited: one SERVICE_DATABASE in the caller's environment would
-# otherwise put all five services in the same database.
+# otherwise put all the services in the same database.
 PER_SERVICE_KEYS = (
     "HTTP_PORT",
     "HTTP_HOST",
@@ -35,6 +35,8 @@ PER_SERVICE_KEYS = (
     "COMMITTEE_URL",
     "PROCUREMENT_URL",
     "MONITORING_URL",
+    "PARTNERS_URL",
+    "PROGRAMME_URL",
     # On a SASL stack each service logs in as itself, never as the stack's admin.
     "KAFKA_SASL_USERNAME",
     "KAFKA_SASL_PASSWORD",
@@ -74,7 +76,7 @@ def default_specs(
     log_level: str | None = None,
     web_port: int | None = None,
 ) -> list[ServiceSpec]:
-    """The five services' specs, and the staff app's host after them when `web_port` is given.
+    """The seven services. specs, and the staff app's host after them when `web_port` is given.
 
     stack_env: the .env values (KAFKA_BOOTSTRAP_SERVERS and DATABASE_URL are required; every
     other key is passed on too). ports: a base port (intake on it, the others after it) or a

@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m reintegration_scenarios",
-        description="Run a programme through the five services over HTTP, as an office would.",
+        description="Run a programme through the services over HTTP, as an office would.",
     )
     commands = parser.add_subparsers(required=True, metavar="command")
     listing = commands.add_parser("list", help="bundled scenarios")

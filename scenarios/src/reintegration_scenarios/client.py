@@ -93,7 +93,7 @@ class Timings:
 
 
 class Platform:
-    """The five services of one country office, as that office's staff reach them."""
+    """The services of one country office, as that office's staff reach them."""
 
     def __init__(
         self,

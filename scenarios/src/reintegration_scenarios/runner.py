@@ -1,4 +1,4 @@
-"""Play a script through the five services' public HTTP APIs, as the office's staff would.
+"""Play a script through the services' public HTTP APIs, as the office's staff would.
 
 Nothing here writes an event or touches a database: every fact enters through a command, and
 the services carry it to each other over Kafka. Steps that must wait for another service's

@@ -5,8 +5,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SERVICES = ("intake", "training", "committee", "procurement", "monitoring")
-DEFAULT_PORTS = dict(zip(SERVICES, range(8101, 8106), strict=True))
+# The services the app calls, at deploy/local's ports (the supervisor sets <SERVICE>_URL).
+DEFAULT_PORTS = {
+    "intake": 8101,
+    "training": 8102,
+    "committee": 8103,
+    "procurement": 8104,
+    "monitoring": 8105,
+    "partners": 8106,
+    "programme": 8107,
+}
+SERVICES = tuple(DEFAULT_PORTS)
 DEFAULT_DIST = Path(__file__).resolve().parents[2] / "dist"
 
 
