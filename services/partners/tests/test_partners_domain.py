@@ -10,6 +10,7 @@ from uuid import UUID
 import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
+from partners.domain.aggregates import RawCount, suppressed
 from partners.domain.delivery import (
     DISABLE_AFTER,
     RETRY_SCHEDULE,
@@ -42,6 +43,7 @@ from reintegration_contracts.events.partners import (
     SharedEventType,
     WebhookEndpointDisabled,
 )
+from reintegration_contracts.stages import Stage
 from reintegration_sdk import InvalidFields, RuleViolation
 
 pytestmark = pytest.mark.unit
@@ -323,3 +325,21 @@ def test_signatures_verify_with_the_standard_webhooks_library_during_a_rotation(
         Webhook(stranger).verify(body, headers)
     with pytest.raises(WebhookVerificationError):
         Webhook(new).verify(body + b" ", headers)
+
+
+def test_aggregates_hide_counts_below_the_threshold_and_drop_empty_ones() -> None:
+    cells = suppressed(
+        [
+            RawCount("ne", "SkillCertified", "welding", 5),
+            RawCount("ne", "SkillCertified", "tailoring", 4),
+            RawCount("ne", "TrainingEnrolled", None, 0),
+            RawCount("bf", "ReturneeRegistered", None, 1),
+        ]
+    )
+    assert [(c.country_office, c.event_type, c.stage, c.trade, c.returnees, c.shown)
+            for c in cells] == [
+        ("bf", "ReturneeRegistered", Stage.REGISTERED, None, None, "<5"),
+        ("ne", "SkillCertified", Stage.CERTIFIED, "tailoring", None, "<5"),
+        ("ne", "SkillCertified", Stage.CERTIFIED, "welding", 5, "5"),
+    ]  # fmt: skip
+    assert [c.shown for c in suppressed([RawCount("ne", "X", None, 9)], min_count=10)] == ["<10"]

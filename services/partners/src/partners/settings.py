@@ -3,6 +3,7 @@
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from partners.domain.aggregates import DEFAULT_MIN_COUNT
 from partners.domain.delivery import DISABLE_AFTER
 
 _DAY = 86400.0
@@ -23,3 +24,5 @@ class PartnersSettings(BaseSettings):
     # An endpoint failing without a success for this many days is disabled, and the partner
     # and its office told (WebhookEndpointDisabled). Fractions allowed (tests: seconds).
     disable_after_days: float = Field(default=DISABLE_AFTER.total_seconds() / _DAY, gt=0)
+    # The consent-free aggregates: a count of fewer returnees than this is shown as "<N".
+    aggregate_min_count: int = Field(default=DEFAULT_MIN_COUNT, ge=2)
