@@ -4,6 +4,7 @@ counts below five shown as "<5"."""
 
 import csv
 import io
+from typing import Any
 from uuid import uuid4
 
 import pytest
@@ -89,7 +90,7 @@ async def test_aggregates_count_everyone_covered_and_hide_small_counts(
     assert answer.status_code == 403, answer.text
 
 
-async def _feed(partners: PartnersUnderTest, partner: str) -> list[dict[str, object]]:
+async def _feed(partners: PartnersUnderTest, partner: str) -> list[dict[str, Any]]:
     entries = await partners.feed(partner)
     assert len(entries) == 1
     return entries

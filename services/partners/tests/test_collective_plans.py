@@ -96,7 +96,7 @@ async def test_a_collective_plan_reaches_no_partner_even_with_some_consent(
     records = await _kafka_records(partners.infrastructure.kafka_bootstrap_servers, partner)
     texts = [json.dumps(entries)] + [r.value.decode() + str(r.headers) for r in records]
     leaked = {
-        "the plan": str(plan.plan_id),
+        "the plan": str(plan.model_dump()["plan_id"]),
         "the silent beneficiary's pseudonym": subject_for(partner, silent),
         "the silent beneficiary's id": str(silent),
         "a plan event type": "PlanApproved",
