@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from reintegration_scenarios import report, scenario, script
+from reintegration_scenarios import partner_demo, report, scenario, script
 from reintegration_scenarios.client import (
     SERVICES,
     CommandRefused,
@@ -69,6 +69,10 @@ def _parser() -> argparse.ArgumentParser:
         default="http://127.0.0.1:8100",
         help="where the staff app answers (default http://127.0.0.1:8100)",
     )
+    demo.add_argument(
+        "--no-partner", action="store_true",
+        help="skip the partner's side (an agency's webhook receiver and Kafka reader)",
+    )  # fmt: skip
     demo.set_defaults(handler=_demo)
     return parser
 
@@ -90,8 +94,9 @@ def _urls(pairs: list[str]) -> dict[str, str]:
     urls = default_urls()
     for pair in pairs:
         name, _, url = pair.partition("=")
-        if name not in SERVICES or not url:
-            raise ValueError(f"--url wants SERVICE=URL with SERVICE one of {', '.join(SERVICES)}")
+        known = (*SERVICES, "partners")  # partners: only the demo's partner side calls it
+        if name not in known or not url:
+            raise ValueError(f"--url wants SERVICE=URL with SERVICE one of {', '.join(known)}")
         urls[name] = url
     return urls
 
@@ -137,6 +142,8 @@ def _demo(args: argparse.Namespace) -> int:
         outcome = play(args.programme, office, urls, args.concurrency)
         _print_outcome(outcome)
         code = 0 if outcome.matches else 1
+    if not args.no_partner:
+        code = _partner(urls.get("partners", partner_demo.PARTNERS_URL), office) or code
     token = mint_token(AuthSettings(), f"demo-manager-{office}", [Role.OFFICE_MANAGER], [office])
     dashboard = urls["monitoring"] + "/dashboard"
     print(
@@ -146,6 +153,17 @@ def _demo(args: argparse.Namespace) -> int:
     print(token)
     print("The services keep running; `make down` stops them and the stack.")
     return code
+
+
+def _partner(url: str, office: str) -> int:
+    """The partner's side: an agency receiving the consent-gated feed by webhook and Kafka."""
+    try:
+        outcome = asyncio.run(partner_demo.run(office, url))
+    except (OSError, RuntimeError) as error:
+        print(f"\nThe partner demo could not run: {error}")
+        return 1
+    print(partner_demo.report(outcome))
+    return 0 if outcome.complete else 1
 
 
 def play(name: str, office: str | None, urls: dict[str, str], concurrency: int) -> Outcome:

@@ -11,16 +11,17 @@ import pytest
 # under a name no other service's tests use.
 sys.path.insert(0, str(Path(__file__).parent))
 
-from partners_builders import PartnersUnderTest
+from partners_builders import DISABLE_AFTER_SECONDS, PartnersUnderTest
 
 from partners.app import make_definition
 from partners.settings import PartnersSettings
 from reintegration_sdk.testing.fixtures import StartedService, service_fixtures, untouched_offices
 
-OFFICES = 10
+OFFICES = 12
 FAST = PartnersSettings(
-    _env_file=None, retry_scale=0.0005, webhook_timeout_seconds=1.0, poll_seconds=0.1
-)
+    _env_file=None, retry_scale=0.0005, webhook_timeout_seconds=1.0, poll_seconds=0.1,
+    disable_after_days=DISABLE_AFTER_SECONDS / 86400,
+)  # fmt: skip
 
 # An office per test: an agreement shares what was held before it was signed, so two tests in
 # one office would see each other's consented returnees. And untouched: an office an earlier

@@ -36,6 +36,9 @@ from reintegration_sdk.testing.infrastructure import Infrastructure
 from reintegration_sdk.testing.service import auth_headers, publish, upstream_event
 
 TODAY = datetime.now(UTC).date()
+# Days become seconds: an endpoint failing without a success for 6 s is disabled (the flaky
+# receiver of test_webhooks recovers within about 2 s, which must not disable it).
+DISABLE_AFTER_SECONDS = 6.0
 
 
 def manager(office: str) -> dict[str, str]:

@@ -1,6 +1,6 @@
 """The partners API document says everything its API does: bearer scheme, every error
-answer with the one error schema, text/csv for the pull feed, two URL shapes (the office's
-and the partner's own)."""
+answer with the one error schema, text/csv for the pull feed and the aggregates, two URL
+shapes (the office's and the partner's own)."""
 
 import pytest
 
@@ -25,4 +25,4 @@ def test_the_api_document_is_complete() -> None:
         for path, item in paths.items()
         if "text/csv" in item.get("get", {}).get("responses", {}).get("200", {}).get("content", {})
     ]
-    assert csv == ["/partners/{partner_id}/feed"]
+    assert sorted(csv) == ["/partners/{partner_id}/aggregates", "/partners/{partner_id}/feed"]

@@ -10,11 +10,16 @@ from uuid import UUID
 import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
+from partners.domain.aggregates import RawCount, suppressed
 from partners.domain.delivery import (
     DISABLE_AFTER,
     RETRY_SCHEDULE,
+    DisableEndpoint,
     Outcome,
+    Verdict,
     body_bytes,
+    disabling,
+    endpoints,
     judge,
     new_secret,
     signature_header,
@@ -31,11 +36,14 @@ from reintegration_contracts.events.intake import ConsentPurpose, PartnerCategor
 from reintegration_contracts.events.partners import (
     AgreementRevoked,
     AgreementSigned,
+    EndpointDisabledReason,
     OrganisationKind,
     PartnerRegistered,
     RevocationReason,
     SharedEventType,
+    WebhookEndpointDisabled,
 )
+from reintegration_contracts.stages import Stage
 from reintegration_sdk import InvalidFields, RuleViolation
 
 pytestmark = pytest.mark.unit
@@ -249,6 +257,46 @@ def test_the_retry_schedule_spans_about_three_days() -> None:
     assert judge(500, None, len(RETRY_SCHEDULE) + 1).outcome is Outcome.FAILED
 
 
+NOON = datetime(2026, 3, 2, 12, tzinfo=UTC)
+THREE_DAYS = timedelta(days=3)
+
+
+@pytest.mark.parametrize(
+    ("verdict", "failing_for", "reason"),
+    [
+        (Verdict(Outcome.GONE), timedelta(), EndpointDisabledReason.GONE),
+        (Verdict(Outcome.RETRY, timedelta(hours=12)), timedelta(days=2), None),
+        (Verdict(Outcome.RETRY, timedelta(hours=12)), timedelta(days=3, seconds=1),
+         EndpointDisabledReason.FAILING),
+        (Verdict(Outcome.FAILED), timedelta(days=4), EndpointDisabledReason.FAILING),
+        (Verdict(Outcome.DELIVERED), timedelta(days=4), None),
+    ],
+    ids=["410 at once", "failing two days", "failing past the threshold", "schedule spent",
+         "a success"],
+)  # fmt: skip
+def test_an_endpoint_is_disabled_on_410_or_after_days_of_failures(
+    verdict: Verdict, failing_for: timedelta, reason: EndpointDisabledReason | None
+) -> None:
+    assert disabling(verdict, NOON - failing_for, NOON, THREE_DAYS) == reason
+
+
+def test_disabling_an_endpoint_tells_why_without_its_url() -> None:
+    endpoint_id = UUID(int=7)
+    command = DisableEndpoint(
+        endpoint_id, "sahel-sante", EndpointDisabledReason.FAILING, date(2026, 2, 27),
+        date(2026, 3, 2), 12,
+    )  # fmt: skip
+    [told] = endpoints.given([], command)
+    assert told == WebhookEndpointDisabled(
+        endpoint_id=endpoint_id, partner_id="sahel-sante", reason=EndpointDisabledReason.FAILING,
+        failing_since=date(2026, 2, 27), disabled_on=date(2026, 3, 2), stopped_deliveries=12,
+    )  # fmt: skip
+    # Disabled again after being enabled: told again.
+    assert endpoints.given([told], command) == [told]
+    gone = endpoints.given([], replace(command, reason=EndpointDisabledReason.GONE))
+    assert gone[0].failing_since is None
+
+
 def test_what_each_answer_means() -> None:
     assert judge(204, None, 1).outcome is Outcome.DELIVERED
     assert judge(410, None, 1).outcome is Outcome.GONE
@@ -277,3 +325,21 @@ def test_signatures_verify_with_the_standard_webhooks_library_during_a_rotation(
         Webhook(stranger).verify(body, headers)
     with pytest.raises(WebhookVerificationError):
         Webhook(new).verify(body + b" ", headers)
+
+
+def test_aggregates_hide_counts_below_the_threshold_and_drop_empty_ones() -> None:
+    cells = suppressed(
+        [
+            RawCount("ne", "SkillCertified", "welding", 5),
+            RawCount("ne", "SkillCertified", "tailoring", 4),
+            RawCount("ne", "TrainingEnrolled", None, 0),
+            RawCount("bf", "ReturneeRegistered", None, 1),
+        ]
+    )
+    assert [(c.country_office, c.event_type, c.stage, c.trade, c.returnees, c.shown)
+            for c in cells] == [
+        ("bf", "ReturneeRegistered", Stage.REGISTERED, None, None, "<5"),
+        ("ne", "SkillCertified", Stage.CERTIFIED, "tailoring", None, "<5"),
+        ("ne", "SkillCertified", Stage.CERTIFIED, "welding", 5, "5"),
+    ]  # fmt: skip
+    assert [c.shown for c in suppressed([RawCount("ne", "X", None, 9)], min_count=10)] == ["<10"]

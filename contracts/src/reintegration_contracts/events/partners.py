@@ -108,3 +108,24 @@ class AgreementRevoked(EventPayload):
     partner_id: PartnerId
     reason: RevocationReason
     revoked_on: date
+
+
+class EndpointDisabledReason(StrEnum):
+    GONE = "gone"  # the endpoint answered 410: it asked never to be called again
+    FAILING = "failing"  # no successful delivery for longer than the office's threshold
+
+
+@event("WebhookEndpointDisabled", 1, PARTNERS)
+class WebhookEndpointDisabled(EventPayload):
+    """The partners service stopped calling one of a partner's webhook endpoints, so the
+    partner and its office know to fix it; its deliveries wait for a replay. The URL stays in
+    the service."""
+
+    endpoint_id: UUID
+    partner_id: PartnerId
+    reason: EndpointDisabledReason
+    failing_since: date | None = Field(
+        default=None, description="The day of the first failure no success followed"
+    )
+    disabled_on: date
+    stopped_deliveries: int = Field(ge=0, description="Deliveries stopped until a replay")

@@ -2,8 +2,8 @@
 `/offices/{country_office}/`, and each partner's own feed and webhooks under
 `/partners/{partner_id}/`."""
 
-from partners.api import feeds, registry
+from partners.api import aggregates, feeds, registry
 
-routers = [registry.router, feeds.router]
+routers = [registry.router, feeds.router, aggregates.router]
 
 __all__ = ["routers"]

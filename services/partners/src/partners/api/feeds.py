@@ -2,6 +2,7 @@
 log, redelivery and replay. The partner itself, or an office manager of one of its offices."""
 
 import json
+from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID, uuid4
 
@@ -10,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from partners.delivery.documents import DELIVERABLE, document
 from partners.domain.delivery import new_secret
-from reintegration_contracts.events.partners import PartnerId
+from reintegration_contracts.events.partners import EndpointDisabledReason, PartnerId
 from reintegration_sdk import (
     CSV_ANSWER,
     CommandRoute,
@@ -99,7 +100,12 @@ class EndpointView(BaseModel):
     endpoint_id: UUID
     url: str
     state: str
-    disabled_reason: str | None
+    disabled_reason: EndpointDisabledReason | None = Field(
+        description="gone: it answered 410; failing: no success for the office's threshold"
+    )
+    disabled_at: datetime | None
+    failing_since: datetime | None = Field(description="First failure no success followed")
+    last_delivered_at: datetime | None
     pending: int
     delivered: int
     failed: int
@@ -124,11 +130,51 @@ async def add_endpoint(partner: Partner, body: EndpointRequest, db: Db) -> Endpo
     return EndpointCreated(endpoint_id=endpoint_id, secret=secret)
 
 
+class KafkaFeedHealth(BaseModel):
+    topic: str
+    published: int = Field(description="The last sequence number published to the topic")
+    behind: int = Field(description="Entries of the feed not yet published")
+
+
+class FeedHealth(BaseModel):
+    latest: int = Field(description="The sequence number of the feed's latest entry")
+    kafka: KafkaFeedHealth
+    webhook_endpoints: list[EndpointView]
+    disabled_endpoints: int = Field(description="Endpoints no longer called: see each reason")
+
+
+@router.get("/feed-health")
+async def feed_health(partner: Partner, db: Db) -> FeedHealth:
+    """How the partner's feed stands on each channel: Kafka's lag, and each webhook
+    endpoint's state (disabled ones with their reason and since when they failed)."""
+    latest = await db.fetchval(
+        "SELECT coalesce(max(seq), 0) FROM feed_entries WHERE partner_id = $1", partner
+    )
+    published = await db.fetchval(
+        "SELECT published_seq FROM kafka_feed_checkpoint WHERE partner_id = $1", partner
+    )
+    behind = await db.fetchval(
+        "SELECT count(*) FROM feed_entries WHERE partner_id = $1 AND seq > $2",
+        partner,
+        published or 0,
+    )
+    views = await list_endpoints(partner, db)
+    return FeedHealth(
+        latest=latest,
+        kafka=KafkaFeedHealth(
+            topic=f"partners.{partner}.events", published=published or 0, behind=behind
+        ),
+        webhook_endpoints=views,
+        disabled_endpoints=sum(1 for v in views if v.state == "disabled"),
+    )
+
+
 @router.get("/webhook-endpoints")
 async def list_endpoints(partner: Partner, db: Db) -> list[EndpointView]:
     """The partner's endpoints and how their deliveries stand."""
     rows = await db.fetch(
-        """SELECT p.endpoint_id, p.url, p.state, p.disabled_reason,
+        """SELECT p.endpoint_id, p.url, p.state, p.disabled_reason, p.disabled_at,
+                  p.failing_since, max(d.delivered_at) AS last_delivered_at,
                   count(*) FILTER (WHERE d.state = 'pending') AS pending,
                   count(*) FILTER (WHERE d.state = 'delivered') AS delivered,
                   count(*) FILTER (WHERE d.state = 'failed') AS failed,

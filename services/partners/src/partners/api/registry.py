@@ -13,6 +13,7 @@ from partners import handlers
 from partners.domain.registry import RegisterPartner, RevokeAgreement, SignAgreement
 from reintegration_contracts.events.intake import ConsentPurpose
 from reintegration_contracts.events.partners import (
+    EndpointDisabledReason,
     OrganisationKind,
     PartnerId,
     RevocationReason,
@@ -180,3 +181,29 @@ async def revoke_agreement(agreement_id: UUID, body: Revocation, work: Work) -> 
     """Revoke an agreement: every channel stops sharing what it covered, now."""
     await handlers.revoke_agreement(work, RevokeAgreement(agreement_id, body.reason, today()))
     return await _agreement(work.db, work.country_office, agreement_id)
+
+
+class DisabledEndpoint(BaseModel):
+    endpoint_id: UUID
+    partner_id: str
+    reason: EndpointDisabledReason
+    failing_since: datetime | None
+    disabled_at: datetime
+    stopped_deliveries: int = Field(description="Waiting for the partner's replay")
+
+
+@router.get("/disabled-webhook-endpoints", dependencies=[Manager])
+async def list_disabled_endpoints(country_office: OfficePath, db: Db) -> list[DisabledEndpoint]:
+    """The webhook endpoints of this office's partners that are no longer called, newest
+    first: the partner fixes its receiver, then enables and replays (no URL here)."""
+    rows = await db.fetch(
+        """SELECT w.endpoint_id, w.partner_id, w.disabled_reason AS reason, w.failing_since,
+                  w.disabled_at,
+                  (SELECT count(*) FROM webhook_deliveries d WHERE d.endpoint_id = w.endpoint_id
+                     AND d.state = 'stopped') AS stopped_deliveries
+           FROM webhook_endpoints w JOIN partners p USING (partner_id)
+           WHERE w.state = 'disabled' AND $1 = ANY(p.offices)
+           ORDER BY w.disabled_at DESC, w.endpoint_id""",
+        country_office,
+    )
+    return [DisabledEndpoint.model_validate(dict(row)) for row in rows]

@@ -20,9 +20,22 @@ import httpx
 
 from partners.delivery.documents import DELIVERABLE, document
 from partners.delivery.sole import sole
-from partners.domain.delivery import DISABLE_AFTER, Outcome, body_bytes, judge, signature_header
+from partners.domain.delivery import (
+    DisableEndpoint,
+    Outcome,
+    body_bytes,
+    disabling,
+    endpoint_stream,
+    endpoints,
+    judge,
+    signature_header,
+)
 from partners.settings import PartnersSettings
-from reintegration_sdk import Runtime
+from reintegration_contracts.events.partners import EndpointDisabledReason
+from reintegration_sdk import Runtime, UnitOfWork
+from reintegration_sdk.eventstore import EventContext, EventStore
+
+ACTOR = "partners-webhooks"
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +78,11 @@ async def fan_out(db: asyncpg.Connection) -> int:
 class EndpointWorker:
     """Sends one endpoint's deliveries, one at a time, until it is disabled or stopped."""
 
-    def __init__(self, pool: asyncpg.Pool, endpoint_id: UUID, settings: PartnersSettings) -> None:
+    def __init__(
+        self, pool: asyncpg.Pool, store: EventStore, endpoint_id: UUID, settings: PartnersSettings
+    ) -> None:
         self.pool = pool
+        self.store = store
         self.endpoint_id = endpoint_id
         self.settings = settings
 
@@ -171,32 +187,51 @@ class EndpointWorker:
                     self.endpoint_id,
                 )
                 return
-            if verdict.outcome is Outcome.GONE:
-                await disable(db, self.endpoint_id, "gone (410)")
-                return
             failing_since = await db.fetchval(
                 """UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, $2)
                    WHERE endpoint_id = $1 RETURNING failing_since""",
                 self.endpoint_id,
                 now,
             )
-            if now - failing_since > DISABLE_AFTER * self.settings.retry_scale:
-                await disable(db, self.endpoint_id, "failing for days")
+            threshold = timedelta(days=self.settings.disable_after_days)
+            reason = disabling(verdict, failing_since, now, threshold)
+            if reason is not None:
+                await disable(db, self.store, self.endpoint_id, reason)
 
 
-async def disable(db: asyncpg.Connection, endpoint_id: UUID, reason: str) -> None:
-    """Stop calling an endpoint; its pending deliveries wait, stopped, for a redelivery."""
-    await db.execute(
+async def disable(
+    db: asyncpg.Connection, store: EventStore, endpoint_id: UUID, reason: EndpointDisabledReason
+) -> None:
+    """Stop calling an endpoint; its pending deliveries wait, stopped, for a replay. The
+    partner and its office are told by an event on the office's partners topic."""
+    endpoint = await db.fetchrow(
         """UPDATE webhook_endpoints SET state = 'disabled', disabled_reason = $2,
-               disabled_at = now() WHERE endpoint_id = $1 AND state = 'active'""",
+               disabled_at = now() WHERE endpoint_id = $1 AND state = 'active'
+           RETURNING partner_id, failing_since, disabled_at""",
         endpoint_id,
-        reason,
+        reason.value,
     )
-    await db.execute(
+    if endpoint is None:
+        return  # disabled already, and told then
+    status = await db.execute(
         """UPDATE webhook_deliveries SET state = 'stopped'
            WHERE endpoint_id = $1 AND state = 'pending'""",
         endpoint_id,
     )
+    home_office = await db.fetchval(
+        "SELECT home_office FROM partners WHERE partner_id = $1", endpoint["partner_id"]
+    )
+    failing_since = endpoint["failing_since"]
+    command = DisableEndpoint(
+        endpoint_id=endpoint_id,
+        partner_id=endpoint["partner_id"],
+        reason=reason,
+        failing_since=None if failing_since is None else failing_since.astimezone(UTC).date(),
+        today=endpoint["disabled_at"].astimezone(UTC).date(),
+        stopped_deliveries=int(status.split()[-1]),
+    )
+    work = UnitOfWork(db, store, EventContext.new(home_office, ACTOR))
+    await work.execute(endpoints, endpoint_stream(endpoint_id), command)
 
 
 WEBHOOK_DELIVERER_LOCK = 0x70617274_02
@@ -229,7 +264,7 @@ async def _dispatch(runtime: Runtime, stop: asyncio.Event, settings: PartnersSet
             for endpoint_id in active:
                 task = workers.get(endpoint_id)
                 if task is None or task.done():
-                    worker = EndpointWorker(runtime.pool, endpoint_id, settings)
+                    worker = EndpointWorker(runtime.pool, runtime.store, endpoint_id, settings)
                     workers[endpoint_id] = asyncio.create_task(
                         worker.run(stop), name=f"webhook-{endpoint_id}"
                     )

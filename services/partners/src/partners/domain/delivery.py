@@ -14,9 +14,13 @@ import json
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
+from uuid import UUID
+
+from reintegration_contracts.events.partners import EndpointDisabledReason, WebhookEndpointDisabled
+from reintegration_sdk import Decider
 
 SECRET_PREFIX = "whsec_"
 # About three days in all, the way Standard Webhooks senders spread retries: quick ones for a
@@ -26,7 +30,8 @@ RETRY_SCHEDULE = tuple(
     for s in (5, 30, 120, 600, 1800, 3600, 7200, 14400, 28800, 43200, 43200, 43200, 43200)
 )
 JITTER = 0.2
-# An endpoint failing without a single success this long is disabled.
+# By default, an endpoint failing without a single success this long is disabled (an office
+# may set another threshold: PARTNERS_DISABLE_AFTER_DAYS).
 DISABLE_AFTER = sum(RETRY_SCHEDULE, timedelta())
 MAX_RETRY_AFTER = timedelta(hours=24)
 
@@ -95,3 +100,61 @@ def judge(
             # The endpoint says when it can take more; sooner would only be refused again.
             delay = max(delay, asked)
     return Verdict(Outcome.RETRY, delay)
+
+
+def disabling(
+    verdict: Verdict, failing_since: datetime, now: datetime, threshold: timedelta
+) -> EndpointDisabledReason | None:
+    """Whether an endpoint is disabled after this answer, and why: at once on 410, and when
+    it has failed without a success for longer than `threshold` (days, in the field: a
+    partner's server down for a weekend still gets everything once it is back)."""
+    if verdict.outcome is Outcome.GONE:
+        return EndpointDisabledReason.GONE
+    if verdict.outcome is not Outcome.DELIVERED and now - failing_since > threshold:
+        return EndpointDisabledReason.FAILING
+    return None
+
+
+def endpoint_stream(endpoint_id: UUID) -> str:
+    return f"webhook-endpoint-{endpoint_id}"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    disablings: int = 0
+
+
+@dataclass(frozen=True)
+class DisableEndpoint:
+    """Tell the partner and its office that an endpoint is no longer called."""
+
+    endpoint_id: UUID
+    partner_id: str
+    reason: EndpointDisabledReason
+    failing_since: date | None
+    today: date
+    stopped_deliveries: int
+
+
+def decide_endpoint(state: Endpoint, command: DisableEndpoint) -> list[WebhookEndpointDisabled]:
+    # A 410 may come at the first attempt; a failing endpoint has a first failure to name.
+    failing_since = command.failing_since
+    if command.reason is EndpointDisabledReason.GONE:
+        failing_since = None
+    return [
+        WebhookEndpointDisabled(
+            endpoint_id=command.endpoint_id,
+            partner_id=command.partner_id,
+            reason=command.reason,
+            failing_since=failing_since,
+            disabled_on=command.today,
+            stopped_deliveries=command.stopped_deliveries,
+        )
+    ]
+
+
+def evolve_endpoint(state: Endpoint, event: WebhookEndpointDisabled) -> Endpoint:
+    return Endpoint(state.disablings + 1)
+
+
+endpoints = Decider(initial=Endpoint(), evolve=evolve_endpoint, decide=decide_endpoint)
