@@ -187,3 +187,44 @@ async def test_kafka_killed_mid_batch_again_and_again_publishes_each_event_exact
         pool, stack.infrastructure.kafka_bootstrap_servers, topic_for(office, Domain.MONITORING)
     )
     assert checked == 3000
+
+
+def _orphaned_flushes() -> list[asyncio.Task[object]]:
+    """aiokafka's stop() flushes in a task of its own; one cut short must not stay pending."""
+    return [
+        task
+        for task in asyncio.all_tasks()
+        if not task.done() and "MessageAccumulator.close" in repr(task.get_coro())
+    ]
+
+
+async def test_a_batch_in_flight_when_kafka_dies_is_given_up_within_seconds(
+    pool: asyncpg.Pool, stack: PrivateStack, running: RunningRelay
+) -> None:
+    # A transactional batch retries for ever while the broker is gone: without giving it up
+    # the relay waited out its batch timeout (20 s here, 30 s in a service) and a teardown
+    # of 10 s or more, and was still waiting when the broker was back.
+    office = random_office()
+    prefix = uuid4().hex[:6]
+    for index in range(40):
+        await append(pool, office, f"{prefix}-{index % 7}", count=50)  # 2,000 events
+    await published(running, 200, timeout=90)
+    await asyncio.to_thread(stack.kill_kafka)
+    killed = asyncio.get_running_loop().time()
+    try:
+        async with asyncio.timeout(60):
+            while running.relay.health.state != "unavailable":
+                await asyncio.sleep(0.05)
+        noticed = asyncio.get_running_loop().time() - killed
+    finally:
+        await asyncio.to_thread(stack.start_kafka)
+    print(f"relay gave its session up {noticed:.1f} s after the broker died")
+    assert noticed < 12, f"the relay held a dead session for {noticed:.1f} s"
+    await published(running, 2000, timeout=120)
+    await healthy_again(running)
+    await running.close()
+    assert _orphaned_flushes() == []
+    checked = await assert_each_stored_event_published_once_in_stream_order(
+        pool, stack.infrastructure.kafka_bootstrap_servers, topic_for(office, Domain.MONITORING)
+    )
+    assert checked == 2000

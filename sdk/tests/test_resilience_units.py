@@ -17,7 +17,13 @@ from reintegration_sdk.backoff import Backoff
 from reintegration_sdk.checkpoints import Checkpoint
 from reintegration_sdk.dead_letters import dead_letter
 from reintegration_sdk.health import Health
-from reintegration_sdk.kafka import MAX_REQUEST_BYTES, RELAY_CHECKPOINT_TOPIC
+from reintegration_sdk.kafka import (
+    MAX_REQUEST_BYTES,
+    RELAY_CHECKPOINT_TOPIC,
+    BrokerLost,
+    has_broker_connection,
+    while_connected,
+)
 from reintegration_sdk.outages import is_database_outage, is_outage
 from reintegration_sdk.supervision import TaskEnded, supervise
 
@@ -197,3 +203,75 @@ async def test_a_background_task_that_ends_while_the_service_runs_is_fatal() -> 
     await supervise(returns(), "after-stop", stopping, lambda n, e: fatal.append((n, e)))
     await asyncio.sleep(0)
     assert len(fatal) == 2, "ending once the service stops is not fatal"
+
+
+class _Connection:
+    def __init__(self, up: bool) -> None:
+        self.up = up
+
+    def connected(self) -> bool:
+        return self.up
+
+
+@dataclass
+class _Client:
+    _conns: dict[tuple[int, int], _Connection] = field(default_factory=dict)
+
+
+@dataclass
+class _Producer:
+    """What while_connected reads of an aiokafka producer: its client's connections."""
+
+    client: _Client = field(default_factory=_Client)
+
+
+async def test_work_is_given_up_once_the_producer_has_no_broker_connection() -> None:
+    producer = _Producer()
+    producer.client._conns[(1, 0)] = _Connection(up=True)
+    cancelled = asyncio.Event()
+
+    async def transaction_that_retries_for_ever() -> None:
+        try:
+            await asyncio.sleep(3600)
+        finally:
+            cancelled.set()
+
+    async def broker_dies() -> None:
+        await asyncio.sleep(0.2)
+        producer.client._conns[(1, 0)].up = False
+
+    killer = asyncio.create_task(broker_dies())
+    began = asyncio.get_running_loop().time()
+    with pytest.raises(BrokerLost):
+        await while_connected(
+            producer,  # type: ignore[arg-type]
+            transaction_that_retries_for_ever(),
+            lost_after_seconds=0.3,
+            check_seconds=0.05,
+        )
+    waited = asyncio.get_running_loop().time() - began
+    await killer
+    assert cancelled.is_set(), "the abandoned work is cancelled, not left running"
+    assert 0.45 <= waited < 2.0, waited
+    assert isinstance(BrokerLost("x"), KafkaConnectionError) and is_outage(BrokerLost("x"))
+
+
+async def test_work_that_keeps_a_connection_or_regains_one_runs_to_its_end() -> None:
+    producer = _Producer()
+    producer.client._conns[(1, 0)] = _Connection(up=False)  # reconnecting, briefly
+
+    async def slow_batch() -> str:
+        await asyncio.sleep(0.15)
+        producer.client._conns[(1, 0)].up = True  # back before the limit
+        await asyncio.sleep(0.6)
+        return "committed"
+
+    assert not has_broker_connection(producer)  # type: ignore[arg-type]
+    answer = await while_connected(
+        producer,  # type: ignore[arg-type]
+        slow_batch(),
+        lost_after_seconds=0.3,
+        check_seconds=0.05,
+    )
+    assert answer == "committed"
+    assert has_broker_connection(object())  # type: ignore[arg-type]  # a double: no judgement

@@ -9,17 +9,18 @@ import asyncio
 import contextlib
 import logging
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
 from faststream.kafka import KafkaBroker
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Event topics keep everything so any read model can be rebuilt from Kafka.
 EVENT_TOPIC_CONFIG: Final = {"retention.ms": "-1", "cleanup.policy": "delete"}
@@ -200,7 +201,8 @@ async def close_producer(producer: AIOKafkaProducer, timeout: float = 5.0) -> No
     """Stop `producer`, also when the broker is gone.
 
     With the broker away, `stop()` waits for deliveries that cannot happen; cut short, it
-    would leave the producer's sender and metadata tasks running (and reconnecting) for ever.
+    would leave the producer's sender and metadata tasks running (and reconnecting) for ever,
+    and its flush of the batches it still held pending for ever.
     """
     try:
         await asyncio.wait_for(producer.stop(), timeout=timeout)
@@ -210,6 +212,63 @@ async def close_producer(producer: AIOKafkaProducer, timeout: float = 5.0) -> No
             await asyncio.wait_for(producer._sender.close(), timeout=timeout)
         with contextlib.suppress(Exception):
             await asyncio.wait_for(producer.client.close(), timeout=timeout)
+        # stop() left its flush of the undeliverable batches running as a task of its own,
+        # pending for ever (and reported as destroyed at the loop's end): fail them.
+        with contextlib.suppress(Exception):
+            producer._message_accumulator.fail_all(
+                KafkaConnectionError("the producer was closed without its broker")
+            )
+
+
+class BrokerLost(KafkaConnectionError):  # type: ignore[misc]  # aiokafka is untyped
+    """A client had no open connection to any broker for a while: the broker is gone."""
+
+
+def has_broker_connection(producer: AIOKafkaProducer) -> bool:
+    """Whether the producer holds at least one open connection to a broker.
+
+    A producer in a transaction never gives up on its own (transactional batches do not
+    expire) and aiokafka keeps reconnecting without telling anyone; its connections are the
+    only sign, at no cost, that the broker is gone."""
+    connections = getattr(getattr(producer, "client", None), "_conns", None)
+    if connections is None:
+        return True  # not an aiokafka producer (a test's double): nothing to judge by
+    return any(connection.connected() for connection in list(connections.values()))
+
+
+async def while_connected(
+    producer: AIOKafkaProducer,
+    work: Awaitable[T],
+    lost_after_seconds: float = 2.0,
+    check_seconds: float = 0.5,
+) -> T:
+    """Await `work`, or raise BrokerLost once `producer` has had no broker connection for
+    `lost_after_seconds` (the work is then cancelled).
+
+    Without it a relay whose broker was killed mid-transaction waited out its whole batch
+    timeout, then its teardown, and was still doing so when the broker was back: on a busy
+    machine, the largest part of the recovery after a Kafka restart."""
+    task = asyncio.ensure_future(work)
+    disconnected_since: float | None = None
+    loop = asyncio.get_running_loop()
+    try:
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=check_seconds)
+            if done:
+                return task.result()
+            if has_broker_connection(producer):
+                disconnected_since = None
+                continue
+            now = loop.time()
+            if disconnected_since is None:
+                disconnected_since = now
+            elif now - disconnected_since >= lost_after_seconds:
+                raise BrokerLost(f"no connection to the broker for {lost_after_seconds:.0f} s")
+    finally:
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                await task
 
 
 def read_committed_consumer(bootstrap_servers: str, **options: Any) -> AIOKafkaConsumer:

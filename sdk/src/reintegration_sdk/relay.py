@@ -18,6 +18,9 @@ committed in Kafka, after its producer fenced every older one.
 
 PostgreSQL restarts and Kafka outages end a session (lock, listener, producer), never the
 relay: it waits with capped, jittered backoff and starts a new session on new connections.
+A batch whose producer lost every connection to the broker is given up at once (its
+transaction would otherwise retry until the batch timeout, and the relay still be waiting
+when the broker is back); the next producer's start fences and aborts it.
 """
 
 import asyncio
@@ -45,7 +48,9 @@ from reintegration_sdk.kafka import (
     RELAY_CHECKPOINT_TOPIC,
     close_producer,
     ensure_topics,
+    has_broker_connection,
     transactional_producer,
+    while_connected,
 )
 from reintegration_sdk.outages import describe, is_outage
 from reintegration_sdk.telemetry import batch_span, traceparent_of
@@ -88,7 +93,9 @@ class Relay:
         self._batch_size = batch_size
         self._idle_poll = idle_poll_seconds
         self._name = name
-        self._backoff = backoff or Backoff()
+        # A cap of 2 s: the next session starts at most 2 s after the broker or the database
+        # is back (recovery is what counts); a failed attempt against a closed port is cheap.
+        self._backoff = backoff or Backoff(cap_seconds=2.0)
         self._lock_poll = lock_poll_seconds
         self._batch_timeout = batch_timeout_seconds
         self._producer_factory = producer_factory
@@ -140,7 +147,11 @@ class Relay:
                         session = await self._start(connection, producer, store)
                     yield session
                 finally:
-                    await close_producer(producer)
+                    # A broker that is gone cannot take the producer's goodbyes: do not wait
+                    # for them while it may already be back.
+                    await close_producer(
+                        producer, timeout=5.0 if has_broker_connection(producer) else 1.0
+                    )
             finally:
                 with contextlib.suppress(Exception):  # a dead connection has no listeners
                     connection.remove_termination_listener(self._on_connection_lost)
@@ -155,9 +166,13 @@ class Relay:
         # transaction: take it now, before the checkpoint is read.
         await producer.begin_transaction()
         await producer.abort_transaction()
-        await ensure_topics(
-            self._bootstrap, [RELAY_CHECKPOINT_TOPIC], 1, config=CHECKPOINT_TOPIC_CONFIG
-        )
+        if RELAY_CHECKPOINT_TOPIC not in self._known_topics:
+            # Once per process: a broker keeps its topics through a restart, and each admin
+            # client costs a bootstrap, a second or more of a new session on a busy machine.
+            await ensure_topics(
+                self._bootstrap, [RELAY_CHECKPOINT_TOPIC], 1, config=CHECKPOINT_TOPIC_CONFIG
+            )
+            self._known_topics.add(RELAY_CHECKPOINT_TOPIC)
         session = _Session(self, connection, producer, store)
         await session.resume()
         return session
@@ -245,8 +260,11 @@ class _Session:
         events = [stored_event_from_row(row) for row in rows]
         await relay._ensure_topics(events)
         reached = Checkpoint(int(rows[-1]["writer_transaction"]), events[-1].position)
+        # A transaction never fails by itself while the broker is gone (its batches retry
+        # for ever): give it up as soon as the producer has no connection left, so the next
+        # session starts the moment the broker is back instead of after the batch timeout.
         async with asyncio.timeout(relay._batch_timeout):
-            offset = await self._transaction(events, reached)
+            offset = await while_connected(self._producer, self._transaction(events, reached))
         self._checkpoint = reached
         await checkpoints.cache(self._connection, relay._name, reached, offset)
         relay.published += len(events)
@@ -290,8 +308,10 @@ class _Session:
                 await producer.commit_transaction()
             except BaseException:
                 # The session ends either way; a new producer's start aborts what is left.
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(producer.abort_transaction(), timeout=5)
+                # Without a broker the abort could only wait for its timeout.
+                if has_broker_connection(producer):
+                    with contextlib.suppress(Exception):
+                        await asyncio.wait_for(producer.abort_transaction(), timeout=5)
                 raise
         offset: int = metadata.offset
         return offset

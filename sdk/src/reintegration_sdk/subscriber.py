@@ -193,7 +193,9 @@ class InboxConsumer:
         self._client_id = client_id
         self._max_records = max_records
         self._check_seconds = check_seconds
-        self._backoff = backoff or Backoff()
+        # Capped at 2 s like the relay's: back within 2 s of the broker (a failed attempt
+        # against a closed port is cheap, a late recovery is not).
+        self._backoff = backoff or Backoff(cap_seconds=2.0)
         self.broker: KafkaBroker | None = None
         self.health = Health(f"{client_id}", stall_seconds=float("inf"))
         self._halted = asyncio.Event()
