@@ -26,12 +26,13 @@ STAGES = (
     "certified",
     "plan_submitted",
     "plan_reviewed",
+    "plan_examined",
     "plan_approved",
     "kit_delivered",
     "followed_up",
     "sustainable",
 )
-PLAN_STAGES = ("plan_submitted", "plan_reviewed", "plan_approved")
+PLAN_STAGES = ("plan_submitted", "plan_reviewed", "plan_examined", "plan_approved")
 ENTREPRENEURSHIP_DAYS = 5
 PASSING_DAYS = 4  # of five: the service's 80% attendance rule
 PASS_MARK = 50
@@ -247,11 +248,13 @@ class Script:
         """What monitoring's funnel must show once the script has been played."""
         counselled = {p for s in self.counselling for p in s.participants}
         counselled |= {r.key for r in self.returnees if r.interviewed_on}
-        trained = {m for c in self.cohorts for m in c.members}
+        # Trained: passed a course; who completed and failed is counted apart.
+        trained = {m for c in self.cohorts for m in c.members if c.passed(m)}
         certified = {m for c in self.cohorts if c.trade for m in c.members if c.passed(m)}
         plans_at = {
             "plan_submitted": self.plans,
             "plan_reviewed": [p for p in self.plans if p.fate.reviewed],
+            "plan_examined": [p for p in self.plans if p.fate.decided],
             "plan_approved": [p for p in self.plans if p.fate.approved],
         }
         delivered = {m for d in self.deliveries for m in self.plans[d.plan].members}
