@@ -18,6 +18,7 @@ def burkina_faso() -> Scenario:
 
 
 def counts(s: Scenario) -> dict[str, int]:
+    assert s.business_plans is not None
     stages = s.business_plans.stages
     return {
         "returnees": s.arrivals.returnees,
@@ -60,6 +61,7 @@ def test_places_trades_prices_and_shares_do_not_change() -> None:
     bigger = scaled(original, 2_000)
     assert bigger.localities == original.localities
     assert bigger.catalogue == original.catalogue
+    assert bigger.business_plans and original.business_plans
     assert bigger.business_plans.trades == original.business_plans.trades
     assert bigger.arrivals.female_share == original.arrivals.female_share
     assert bigger.follow_ups == original.follow_ups
@@ -74,12 +76,35 @@ def test_any_size_keeps_the_scenario_rules(returnees: int) -> None:
 
         played = script.build(smaller_or_bigger, TODAY)
         funnel = {row.stage: row for row in played.expected_funnel()}
-        stages = smaller_or_bigger.business_plans.stages
         assert funnel["registered"].returnees == returnees
+        if smaller_or_bigger.business_plans is None:
+            # A programme without plans (Mali): none in the funnel, a kit per certified kit.
+            vocational = smaller_or_bigger.training.vocational
+            assert funnel["plan_submitted"].plans == funnel["plan_submitted"].returnees == 0
+            assert funnel["certified"].returnees == vocational.participants - vocational.failing
+            assert funnel["kit_delivered"].returnees == smaller_or_bigger.kits.certified
+            continue
+        stages = smaller_or_bigger.business_plans.stages
         assert funnel["plan_submitted"].plans == stages.submitted.plans
         assert funnel["plan_submitted"].returnees == stages.submitted.beneficiaries
         assert funnel["plan_reviewed"].plans == stages.reviewed.plans
         assert funnel["plan_approved"].returnees == stages.approved.beneficiaries
+
+
+@pytest.mark.parametrize("returnees", [160, 800, 3_200])
+def test_mali_scales_its_completions_per_trade_and_kits_alike(returnees: int) -> None:
+    original = scenario.load("mali")
+    other = scaled(original, returnees)
+
+    factor = returnees / original.arrivals.returnees
+    assert other.arrivals.returnees == returnees
+    completions = other.training.vocational.completions
+    assert list(completions) == list(original.training.vocational.completions)
+    for trade, count in original.training.vocational.completions.items():
+        assert abs(completions[trade] - count * factor) <= 2, trade
+    assert abs(other.kits.certified - original.kits.certified * factor) <= 1
+    # Every business-management graduate still gets a kit, whatever the size.
+    assert other.kits.certified >= completions["business_management"]
 
 
 def test_groups_never_outgrow_the_largest_plan_when_scaling_down() -> None:
@@ -103,6 +128,7 @@ def test_groups_never_outgrow_the_largest_plan_when_scaling_down() -> None:
 
 def fates(s: Scenario) -> list[tuple[int, int]]:
     """(plans, beneficiaries) approved, reviewed but not approved, submitted but not reviewed."""
+    assert s.business_plans is not None
     stages = s.business_plans.stages
     return [
         (stages.approved.plans, stages.approved.beneficiaries),

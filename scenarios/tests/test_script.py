@@ -30,6 +30,8 @@ def test_the_bundled_burkina_faso_programme_gives_the_reported_plan_figures(
     funnel = burkina_faso.expected_funnel()
     assert stage(funnel, "plan_submitted") == FunnelRow("plan_submitted", 441, 250)
     assert stage(funnel, "plan_reviewed") == FunnelRow("plan_reviewed", 344, 185)
+    # Procurement reviews every plan it can price; the committee examines each of them.
+    assert stage(funnel, "plan_examined") == FunnelRow("plan_examined", 344, 185)
     assert stage(funnel, "plan_approved") == FunnelRow("plan_approved", 147, 83)
     assert [row.stage for row in funnel] == list(script.STAGES)
     # Each stage holds no more people than the one it follows from.
@@ -48,6 +50,7 @@ def test_plans_keep_the_rules_the_services_enforce(burkina_faso: script.Script) 
     }
     members = [m for plan in burkina_faso.plans for m in plan.members]
     assert len(members) == len(set(members)), "a returnee is in one plan at a time"
+    assert burkina_faso.scenario.business_plans is not None
     unpriced = burkina_faso.scenario.business_plans.unpriced_item.item
     for plan in burkina_faso.plans:
         assert all(m in passed_on for m in plan.members), "only the trained submit plans"
@@ -71,6 +74,7 @@ def test_committees_decide_reviewed_plans_of_their_own_locality_after_submission
         assert session.locality == plan.locality
         assert session.held_on >= plan.submitted_on
         assert decision.fate is plan.fate
+    assert burkina_faso.scenario.committee is not None
     limit = burkina_faso.scenario.committee.plans_per_session
     assert all(1 <= len(s.plans) <= limit for s in sessions)
 
@@ -177,3 +181,84 @@ def test_percentile_is_nearest_rank() -> None:
     assert report.percentile([], 0.99) == 0.0
     assert report.percentile([float(i) for i in range(1, 101)], 0.5) == 51.0
     assert report.percentile([0.1, 0.2, 5.0], 0.99) == 5.0
+
+
+@pytest.fixture(scope="module")
+def mali() -> script.Script:
+    return script.build(scenario.load("mali"), TODAY)
+
+
+def test_the_bundled_mali_programme_gives_the_reported_figures(mali: script.Script) -> None:
+    s = mali.scenario
+    assert len(s.training.centres) == 12
+    passed = Counter(c.trade for c in mali.cohorts for m in c.members if c.passed(m))
+    assert passed == {
+        "business_management": 150,
+        "tailoring": 127,
+        "masonry": 96,
+        "tiling": 92,
+        "welding": 74,
+        "plumbing": 55,
+        "carpentry": 27,
+        "livestock_fattening": 381,
+        "driving": 203,
+    }
+    assert len(mali.certified_kits) == 577
+    funnel = mali.expected_funnel()
+    assert stage(funnel, "certified").returnees == 1205
+    assert stage(funnel, "kit_delivered").returnees == 577
+    assert all(stage(funnel, s) == FunnelRow(s, 0, 0) for s in script.PLAN_STAGES)
+    # Every contracted centre teaches: cohorts go to the centres of their trade in turn.
+    assert {c.centre for c in mali.cohorts} == set(range(12))
+
+
+def test_mali_counsels_by_interview_and_kits_follow_certification(mali: script.Script) -> None:
+    assert mali.counselling == []
+    counselled = [r for r in mali.returnees if r.interviewed_on]
+    assert len(counselled) == len(mali.returnees) - mali.scenario.counselling.no_show
+    assert all(r.interviewed_on and r.interviewed_on >= r.arrival for r in counselled)
+    trainees = {m: c for c in mali.cohorts for m in c.members}
+    for m, cohort in trainees.items():
+        interviewed_on = mali.returnees[m].interviewed_on
+        assert interviewed_on is not None and interviewed_on < cohort.enrolled_on
+    business_management = {
+        m
+        for c in mali.cohorts
+        if c.trade == "business_management"
+        for m in c.members
+        if c.passed(m)
+    }
+    kits = {k.returnee: k for k in mali.certified_kits}
+    assert business_management <= set(kits), "every business-management graduate gets a kit"
+    for returnee, kit in kits.items():
+        cohort = trainees[returnee]
+        assert cohort.passed(returnee) and cohort.trade == kit.trade
+        assert cohort.end == kit.certified_on <= kit.ordered_on <= kit.delivered_on <= TODAY
+
+
+def test_mali_day_care_is_for_mothers_and_the_allowance_exceeds_the_minimum_wage(
+    mali: script.Script,
+) -> None:
+    granted = [m for c in mali.cohorts for m in c.daycare]
+    assert granted, "some mothers get day-care"
+    assert all(mali.returnees[m].sex.value == "female" for m in granted)
+    configuration = scenario.programme_configuration("ml")
+    allowance = configuration["allowance"]
+    monthly = mali.scenario.training.daily_allowance * allowance["working_days_per_month"]
+    assert monthly > allowance["legal_minimum_monthly_wage"]
+    # The scenario plays the programme it ships with.
+    assert mali.scenario.kits.straight_after == configuration["courses_leading_to_kit"]
+    assert configuration["counselling_steps"] == [mali.scenario.counselling.by]
+
+
+def test_the_small_mali_programme_reaches_every_stage_but_plans() -> None:
+    small = script.build(scenario.load("mali-small"), TODAY)
+    funnel = {row.stage: row for row in small.expected_funnel()}
+    for name in script.STAGES:
+        if name in script.PLAN_STAGES:
+            assert funnel[name].returnees == 0
+        else:
+            assert funnel[name].returnees > 0, name
+    assert any(c.daycare for c in small.cohorts)
+    trainees = sum(len(c.members) for c in small.cohorts)
+    assert trainees > funnel["trained"].returnees == funnel["certified"].returnees  # some fail

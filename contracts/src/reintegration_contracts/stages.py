@@ -30,7 +30,9 @@ class Stage(StrEnum):
     """Enrolled in a cohort: entrepreneurship or vocational training has started."""
 
     TRAINED = "trained"
-    """Completed a course (entrepreneurship or vocational), whatever the exam said."""
+    """Completed a course (entrepreneurship or vocational) and passed it: the attendance
+    threshold met, and the exam for a vocational course. Who completed and failed is counted
+    apart (monitoring's completions per course and trade), not as trained."""
 
     CERTIFIED = "certified"
     """Holds a certificate in a trade: by a matching centre's assessment or a passed exam."""
@@ -40,6 +42,10 @@ class Stage(StrEnum):
 
     PLAN_REVIEWED = "plan_reviewed"
     """Procurement reviewed the plan's specifications and budget; the committee may decide it."""
+
+    PLAN_EXAMINED = "plan_examined"
+    """The selection committee examined the plan in a session and decided it (approved, as
+    amended or not, or rejected): a stage of its own after procurement's review."""
 
     PLAN_REJECTED = "plan_rejected"
     """The selection committee rejected the plan; the returnee may submit another."""
@@ -61,7 +67,13 @@ STAGE_ORDER: tuple[Stage, ...] = tuple(Stage)
 """Every stage, earliest first."""
 
 PLAN_STAGES: frozenset[Stage] = frozenset(
-    {Stage.PLAN_SUBMITTED, Stage.PLAN_REVIEWED, Stage.PLAN_REJECTED, Stage.PLAN_APPROVED}
+    {
+        Stage.PLAN_SUBMITTED,
+        Stage.PLAN_REVIEWED,
+        Stage.PLAN_EXAMINED,
+        Stage.PLAN_REJECTED,
+        Stage.PLAN_APPROVED,
+    }
 )
 """Stages a business plan reaches: a returnee reaches them through the plans naming them."""
 

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 from typing import Any
 
-from reintegration_scenarios.scenario import CataloguePrice, Centre, Scenario
+from reintegration_scenarios.scenario import CataloguePrice, Centre, Daycare, KitLine, Scenario
 from reintegration_scenarios.script import (
     Cohort,
     CommitteeSession,
@@ -50,6 +50,22 @@ def price(item: str, p: CataloguePrice, currency: str) -> Body:
         "unit_price": p.unit_price,
         "supplier": p.supplier,
         "currency": currency,
+    }
+
+
+def kit(lines: list[KitLine]) -> Body:
+    return {"items": [{"item": line.item, "quantity": line.quantity} for line in lines]}
+
+
+def kit_endorsement(on: date) -> Body:
+    return {"reviewed_on": str(on), "endorsed": True}
+
+
+def daycare(c: Cohort, d: Daycare, returnee_id: str) -> Body:
+    return {
+        "returnee_id": returnee_id,
+        "daily_amount": d.daily_amount,
+        "granted_on": str(c.enrolled_on),
     }
 
 
@@ -157,6 +173,7 @@ def plan(s: Scenario, p: Plan, ids: dict[int, str]) -> Body:
 
 
 def committee_session(s: Scenario, session: CommitteeSession) -> Body:
+    assert s.committee is not None, "a committee session in a programme without committees"
     return {
         "locality": session.locality.model_dump(),
         "held_on": str(session.held_on),

@@ -114,7 +114,8 @@ def _show(args: argparse.Namespace) -> int:
     print(
         f"{len(plan.returnees)} returnees, {len(plan.counselling)} counselling sessions, "
         f"{len(plan.cohorts)} cohorts, {len(plan.plans)} business plans, "
-        f"{len(plan.committee_sessions)} committee sessions, {len(plan.deliveries)} kits, "
+        f"{len(plan.committee_sessions)} committee sessions, "
+        f"{len(plan.deliveries) + len(plan.certified_kits)} kits, "
         f"{len(plan.visits)} follow-up visits: {plan.commands} commands\n"
     )
     print(report.funnel_table(plan.expected_funnel()))

@@ -16,7 +16,7 @@ from typing import Any
 from reintegration_scenarios import bodies
 from reintegration_scenarios.client import CommandRefused, Platform, Waits
 from reintegration_scenarios.scenario import programme_configuration
-from reintegration_scenarios.script import Cohort, Decision, FunnelRow, Script
+from reintegration_scenarios.script import CertifiedKit, Cohort, Decision, FunnelRow, Script
 from reintegration_sdk.auth import Role
 
 # Refusals that mean another service has not heard of the fact yet.
@@ -25,6 +25,8 @@ UNTIL_COUNSELLED = Waits.on((409, "returnee_not_registered"), (409, "returnee_no
 UNTIL_TRAINED = Waits.on((409, "beneficiary_not_trained"))
 UNTIL_REVIEWED = Waits.on((409, "budget_not_reviewed"))
 UNTIL_MONITORED = Waits.on((404, "not_found"), (409, "no_kit_delivered"))
+# Procurement hears of a certified trade from training.
+UNTIL_CERTIFIED = Waits.on((409, "trade_not_certified"))
 
 Progress = Callable[[str], None]
 
@@ -161,13 +163,30 @@ class Runner:
             Role.PROCUREMENT_OFFICER,
             {"tolerance_percent": s.price_tolerance_percent},
         )
-        await self.api.send(
-            "committee",
-            "PUT",
-            f"/offices/{cc}/convening-threshold",
-            Role.OFFICE_MANAGER,
-            {"threshold": s.committee.plans_per_session},
-        )
+        for trade, lines in s.kits.contents.items():
+            # Set with trainers, then endorsed by returnee representatives.
+            kit = await self.api.send(
+                "procurement",
+                "POST",
+                f"/offices/{cc}/kits/{trade}",
+                Role.PROCUREMENT_OFFICER,
+                bodies.kit(lines),
+            )
+            await self.api.send(
+                "procurement",
+                "POST",
+                f"/offices/{cc}/kits/{trade}/versions/{kit['kit_version']}/returnee-reviews",
+                Role.PROCUREMENT_OFFICER,
+                bodies.kit_endorsement(start - timedelta(days=20)),
+            )
+        if s.committee is not None:
+            await self.api.send(
+                "committee",
+                "PUT",
+                f"/offices/{cc}/convening-threshold",
+                Role.OFFICE_MANAGER,
+                {"threshold": s.committee.plans_per_session},
+            )
         await self.api.send(
             "monitoring",
             "PUT",
@@ -241,12 +260,17 @@ class Runner:
         )
         cohort_id = self.ids.cohorts[cohort.key] = answer["id"]
         path = f"/offices/{cc}/cohorts/{cohort_id}"
-        enrolled_on = str(cohort.start - timedelta(days=3))
+        enrolled_on = str(cohort.enrolled_on)
         for member in cohort.members:
             body = {"returnee_id": self.ids.returnees[member], "enrolled_on": enrolled_on}
             await self.api.send(
                 "training", "POST", f"{path}/enrolments", officer, body, UNTIL_COUNSELLED
             )
+        daycare = self.s.training.daycare
+        for member in sorted(cohort.daycare):
+            if daycare is not None:
+                body = bodies.daycare(cohort, daycare, self.ids.returnees[member])
+                await self.api.send("training", "POST", f"{path}/daycare", officer, body)
         for day in cohort.days:
             sheet = bodies.attendance(cohort, day, self.ids.returnees)
             await self.api.send("training", "POST", f"{path}/attendance", officer, sheet)
@@ -305,6 +329,27 @@ class Runner:
     # Procurement --------------------------------------------------------------------------
 
     async def deliver_kits(self) -> None:
+        await self.deliver_plan_kits()
+        await _all(self.certified_kit(kit) for kit in self.script.certified_kits)
+
+    async def certified_kit(self, kit: CertifiedKit) -> None:
+        """A certified trade's kit (Mali): ordered once procurement knows the certificate."""
+        officer = Role.PROCUREMENT_OFFICER
+        path = f"/offices/{self.office}/certifications/{self.ids.returnees[kit.returnee]}"
+        order = await self.api.send(
+            "procurement",
+            "POST",
+            f"{path}/{kit.trade}/kit-order",
+            officer,
+            {"ordered_on": str(kit.ordered_on)},
+            UNTIL_CERTIFIED,
+        )
+        body = bodies.delivery(order, kit.delivered_on)
+        await self.api.send(
+            "procurement", "POST", f"{path}/{kit.trade}/kit-delivery", officer, body
+        )
+
+    async def deliver_plan_kits(self) -> None:
         wanted = {self.ids.plans[d.plan]: d for d in self.script.deliveries}
         orders = await self.kit_orders_for(set(wanted))
         await _all(

@@ -41,6 +41,8 @@ def scaled(scenario: Scenario, returnees: int) -> Scenario:
     if returnees == original:
         return scenario
     factor = Fraction(returnees, original)
+    if scenario.business_plans is None:
+        return _scaled_without_plans(scenario, returnees, factor)
     slices = dict(zip(SLICES, _slices(scenario), strict=True))
     totals = [_round(total * factor) for total in accumulate(slices.values())]
     new = dict(zip(SLICES, (b - a for a, b in pairwise([0, *totals])), strict=True))
@@ -69,7 +71,50 @@ def scaled(scenario: Scenario, returnees: int) -> Scenario:
     return Scenario.model_validate(data)
 
 
+def _scaled_without_plans(scenario: Scenario, returnees: int, factor: Fraction) -> Scenario:
+    """A programme with no business plans (Mali): the vocational completions per trade, those
+    failing, the counselled not trained and the no-shows are the slices of the line; the
+    certified kits scale alike, never fewer than the courses leading straight to a kit."""
+    vocational = scenario.training.vocational
+    entrepreneurship = scenario.training.entrepreneurship
+    per_trade = dict(vocational.completions) or {
+        "_passing": vocational.participants - vocational.failing
+    }
+    counselled = scenario.arrivals.returnees - scenario.counselling.no_show
+    slices = [
+        *per_trade.values(),
+        vocational.failing,
+        entrepreneurship.participants - entrepreneurship.failing,
+        entrepreneurship.failing,
+        counselled - vocational.participants - entrepreneurship.participants,
+        scenario.counselling.no_show,
+    ]
+    totals = [_round(total * factor) for total in accumulate(slices)]
+    new = [b - a for a, b in pairwise([0, *totals])]
+    trades = dict(zip(per_trade, new, strict=False))
+    failing, passed_entrepreneurs, failing_entrepreneurs, _, no_show = new[len(per_trade) :]
+
+    data: dict[str, Any] = scenario.model_dump()
+    data["name"] = f"{scenario.name} (scaled to {returnees:,} returnees)"
+    data["arrivals"]["returnees"] = totals[-1]
+    data["counselling"]["no_show"] = no_show
+    data["training"]["entrepreneurship"]["participants"] = (
+        passed_entrepreneurs + failing_entrepreneurs
+    )
+    data["training"]["entrepreneurship"]["failing"] = failing_entrepreneurs
+    passing = sum(trades.values())
+    data["training"]["vocational"]["failing"] = failing
+    if vocational.completions:
+        data["training"]["vocational"]["completions"] = trades
+    data["training"]["vocational"]["participants"] = passing + failing
+    kits = scenario.kits
+    straight = sum(trades.get(t, 0) for t in kits.straight_after)
+    data["kits"]["certified"] = min(max(_round(kits.certified * factor), straight), passing)
+    return Scenario.model_validate(data)
+
+
 def _slices(s: Scenario) -> list[int]:
+    assert s.business_plans is not None
     stages = s.business_plans.stages
     entrepreneurship, vocational = s.training.entrepreneurship, s.training.vocational
     trained = entrepreneurship.participants + vocational.participants

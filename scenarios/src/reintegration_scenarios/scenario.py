@@ -9,7 +9,7 @@ import itertools
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -65,6 +65,11 @@ class Arrivals(_Section):
 
 
 class Counselling(_Section):
+    by: Literal["group_session", "individual_interview"] = Field(
+        default="group_session",
+        description="Group sessions (each then interviewed), or an individual interview that "
+        "counts as counselling where the office's programme says so (Mali)",
+    )
     no_show: int = Field(default=0, ge=0, description="Returnees who never attend counselling")
     days_after_arrival: Days = (20, 40)
     session_size: int = Field(default=20, ge=1, le=200)
@@ -75,7 +80,7 @@ class Counselling(_Section):
 
 
 class Entrepreneurship(_Section):
-    participants: int = Field(ge=0)
+    participants: int = Field(default=0, ge=0)
     failing: int = Field(default=0, ge=0, description="Attend too few days to pass")
     cohort_size: int = Field(default=25, ge=1, le=500)
     days_after_counselling: Days = (7, 30)
@@ -85,9 +90,42 @@ class Vocational(_Section):
     participants: int = Field(default=0, ge=0)
     failing: int = Field(default=0, ge=0, description="Score under the pass mark")
     trades: list[Trade] = Field(default_factory=list)
+    completions: dict[Trade, int] = Field(
+        default_factory=dict,
+        description="Trainees who pass, per trade, as the office reports them; when given, "
+        "participants are these and the failing, and the trades are its keys",
+    )
     cohort_size: int = Field(default=12, ge=1, le=500)
     duration_days: int = Field(default=20, ge=1, le=365)
     days_after_counselling: Days = (14, 45)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_completions(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("completions"):
+            completions = data["completions"]
+            data = {
+                **data,
+                "participants": sum(completions.values()) + data.get("failing", 0),
+                "trades": list(completions),
+            }
+        return data
+
+    @model_validator(mode="after")
+    def _completions_add_up(self) -> Self:
+        if self.completions:
+            if any(n < 0 for n in self.completions.values()):
+                raise ValueError("training.vocational.completions are counts")
+            if self.participants != sum(self.completions.values()) + self.failing:
+                raise ValueError("vocational participants are the completions and the failing")
+            if self.trades != list(self.completions):
+                raise ValueError("vocational trades are the completions' trades")
+        return self
+
+
+class Daycare(_Section):
+    daily_amount: int = Field(gt=0, description="Paid with each attended day")
+    mothers_share: Share = Field(description="Of women trainees: mothers of young children")
 
 
 class Centre(_Section):
@@ -99,9 +137,10 @@ class Centre(_Section):
 
 class Training(_Section):
     daily_allowance: int = Field(gt=0)
-    entrepreneurship: Entrepreneurship
+    entrepreneurship: Entrepreneurship = Field(default_factory=lambda: Entrepreneurship())
     vocational: Vocational = Field(default_factory=lambda: Vocational())
     centres: list[Centre] = Field(default_factory=list)
+    daycare: Daycare | None = None
 
 
 class Stage(_Section):
@@ -176,8 +215,29 @@ class Committee(_Section):
     members: list[CommitteeMember] = Field(min_length=3)
 
 
+class KitLine(_Section):
+    item: str
+    quantity: int = Field(ge=1)
+
+
 class Kits(_Section):
     delivery_days_after_approval: Days = (14, 60)
+    certified: int = Field(
+        default=0,
+        ge=0,
+        description="Returnees certified in a trade who receive its starting kit, with no "
+        "business plan (Mali); those of the courses in straight_after first",
+    )
+    straight_after: list[Trade] = Field(
+        default_factory=list,
+        description="The programme's courses leading straight to a kit (its "
+        "courses_leading_to_kit): every trainee passing one gets the kit",
+    )
+    contents: dict[Trade, list[KitLine]] = Field(
+        default_factory=dict, description="Each trade's kit, endorsed by returnee representatives"
+    )
+    days_after_certification: Days = (7, 45)
+    delivery_days_after_order: Days = (7, 30)
 
 
 class Survey(_Section):
@@ -211,10 +271,12 @@ class Scenario(_Section):
     arrivals: Arrivals
     counselling: Counselling
     training: Training
-    business_plans: BusinessPlans
+    business_plans: BusinessPlans | None = Field(
+        default=None, description="None: a programme without business plans or committees"
+    )
     catalogue: dict[str, CataloguePrice] = Field(min_length=1)
     price_tolerance_percent: int = Field(default=10, ge=0, le=100)
-    committee: Committee
+    committee: Committee | None = None
     kits: Kits = Field(default_factory=lambda: Kits())
     follow_ups: FollowUps
 
@@ -228,9 +290,12 @@ class Scenario(_Section):
         if entrepreneurs.participants + vocational.participants > counselled:
             raise ValueError("more trainees than counselled returnees")
         passed = entrepreneurs.participants - entrepreneurs.failing
-        if self.business_plans.stages.submitted.beneficiaries > passed:
+        plans = self.business_plans
+        if (plans is None) != (self.committee is None):
+            raise ValueError("business plans and a committee go together")
+        if plans is not None and plans.stages.submitted.beneficiaries > passed:
             raise ValueError(
-                f"{self.business_plans.stages.submitted.beneficiaries} plan beneficiaries, but "
+                f"{plans.stages.submitted.beneficiaries} plan beneficiaries, but "
                 f"only {passed} pass the entrepreneurship training"
             )
         if vocational.participants and not vocational.trades:
@@ -239,13 +304,34 @@ class Scenario(_Section):
         missing = set(vocational.trades) - taught if vocational.participants else set()
         if missing:
             raise ValueError(f"no training centre teaches {sorted(missing)}")
-        plan_items = {b.item for plan in self.business_plans.trades.values() for b in plan.budget}
-        unpriced = plan_items - set(self.catalogue)
+        plan_items = {
+            b.item for plan in (plans.trades if plans else {}).values() for b in plan.budget
+        }
+        kit_items = {line.item for lines in self.kits.contents.values() for line in lines}
+        unpriced = (plan_items | kit_items) - set(self.catalogue)
         if unpriced:
             raise ValueError(f"the catalogue does not price {sorted(unpriced)}")
-        if self.business_plans.unpriced_item.item in self.catalogue:
+        if plans is not None and plans.unpriced_item.item in self.catalogue:
             raise ValueError("business_plans.unpriced_item must not be in the catalogue")
+        self._kits_fit()
         return self
+
+    def _kits_fit(self) -> None:
+        kits, vocational = self.kits, self.training.vocational
+        if not kits.certified:
+            return
+        passing = vocational.participants - vocational.failing
+        if kits.certified > passing:
+            raise ValueError(f"{kits.certified} certified kits, but only {passing} pass a trade")
+        without = set(vocational.trades) - set(kits.contents)
+        if without:
+            raise ValueError(f"kits.contents has no kit for {sorted(without)}")
+        straight = sum(vocational.completions.get(t, 0) for t in kits.straight_after)
+        if straight > kits.certified:
+            raise ValueError(
+                f"{straight} pass a course leading straight to a kit, more than the "
+                f"{kits.certified} certified kits"
+            )
 
 
 def load(name_or_path: str | Path) -> Scenario:

@@ -26,12 +26,13 @@ STAGES = (
     "certified",
     "plan_submitted",
     "plan_reviewed",
+    "plan_examined",
     "plan_approved",
     "kit_delivered",
     "followed_up",
     "sustainable",
 )
-PLAN_STAGES = ("plan_submitted", "plan_reviewed", "plan_approved")
+PLAN_STAGES = ("plan_submitted", "plan_reviewed", "plan_examined", "plan_approved")
 ENTREPRENEURSHIP_DAYS = 5
 PASSING_DAYS = 4  # of five: the service's 80% attendance rule
 PASS_MARK = 50
@@ -102,6 +103,11 @@ class Cohort:
     members: tuple[int, ...]
     present: dict[int, frozenset[date]]
     exam_scores: dict[int, int] = field(default_factory=dict)
+    daycare: frozenset[int] = frozenset()  # mothers whose day-care the programme covers
+
+    @property
+    def enrolled_on(self) -> date:
+        return self.start - timedelta(days=3)
 
     @property
     def end(self) -> date:
@@ -164,6 +170,17 @@ class Delivery:
 
 
 @dataclass(frozen=True)
+class CertifiedKit:
+    """A certified trade's starting kit, with no business plan (Mali): ordered, handed over."""
+
+    returnee: int
+    trade: str
+    certified_on: date
+    ordered_on: date
+    delivered_on: date
+
+
+@dataclass(frozen=True)
 class Visit:
     returnee: int
     visited_on: date
@@ -196,14 +213,17 @@ class Script:
     deliveries: list[Delivery]
     visits: list[Visit]
     surveys: list[SurveyTaken]
+    certified_kits: list[CertifiedKit] = field(default_factory=list)
 
     @property
     def commands(self) -> int:
         """HTTP commands the runner sends to play this script (setup included)."""
         s = self.scenario
         attendance = sum(c.duration_days for c in self.cohorts)
-        setup = 1 + 3 * len(s.training.centres) + len(s.catalogue) + 1 + 1 + 1
+        setup = 1 + 3 * len(s.training.centres) + len(s.catalogue) + 1 + 1
         setup += 1 if s.programme is not None else 0
+        setup += 1 if s.committee is not None else 0
+        setup += 2 * len(s.kits.contents)
         consents = len(s.counselling.consents) * len(self.returnees)
         return (
             setup
@@ -213,11 +233,13 @@ class Script:
             + len(self.counselling)
             + len(self.cohorts)
             + 2 * sum(len(c.members) for c in self.cohorts)
+            + sum(len(c.daycare) for c in self.cohorts)
             + attendance
             + len(self.plans)
             + len(self.committee_sessions)
             + len(self.decisions)
             + len(self.deliveries)
+            + 2 * len(self.certified_kits)
             + len(self.visits)
             + len(self.surveys)
         )
@@ -226,14 +248,17 @@ class Script:
         """What monitoring's funnel must show once the script has been played."""
         counselled = {p for s in self.counselling for p in s.participants}
         counselled |= {r.key for r in self.returnees if r.interviewed_on}
-        trained = {m for c in self.cohorts for m in c.members}
+        # Trained: passed a course; who completed and failed is counted apart.
+        trained = {m for c in self.cohorts for m in c.members if c.passed(m)}
         certified = {m for c in self.cohorts if c.trade for m in c.members if c.passed(m)}
         plans_at = {
             "plan_submitted": self.plans,
             "plan_reviewed": [p for p in self.plans if p.fate.reviewed],
+            "plan_examined": [p for p in self.plans if p.fate.decided],
             "plan_approved": [p for p in self.plans if p.fate.approved],
         }
         delivered = {m for d in self.deliveries for m in self.plans[d.plan].members}
+        delivered |= {k.returnee for k in self.certified_kits}
         followed = {v.returnee for v in self.visits}
         latest: dict[int, SurveyTaken] = {}
         for survey in sorted(self.surveys, key=lambda s: s.scored_on):
@@ -286,7 +311,10 @@ class _Builder:
         plans = self.plans(cohorts, returnees)
         committee_sessions, decisions = self.committees(plans)
         deliveries = self.deliveries(plans, decisions, committee_sessions)
-        visits, surveys = self.follow_ups(plans, deliveries)
+        certified_kits = self.certified_kits(cohorts)
+        handed_over = [(plans[d.plan].members, d.delivered_on) for d in deliveries]
+        handed_over += [((k.returnee,), k.delivered_on) for k in certified_kits]
+        visits, surveys = self.follow_ups(handed_over)
         return Script(
             self.s,
             returnees,
@@ -298,6 +326,7 @@ class _Builder:
             deliveries,
             visits,
             surveys,
+            certified_kits,
         )
 
     # Arrivals and counselling ------------------------------------------------------------
@@ -317,7 +346,7 @@ class _Builder:
             age_years = a.age[0] + birth_offsets[key] // 365
             birth = arrival - timedelta(days=age_years * 365 + birth_offsets[key] % 365 + 1)
             given, family = person_name(self.rng, sex)
-            trade = self.rng.choice(list(self.s.business_plans.trades))
+            trade = self.rng.choice(self.declarable_trades())
             returnees.append(
                 Returnee(
                     key=key,
@@ -327,7 +356,7 @@ class _Builder:
                     given_names=given,
                     family_name=family,
                     birth_date=birth,
-                    phone=_phone(self.s.seed, key),
+                    phone=_phone(self.s.country_office, self.s.seed, key),
                     document=f"B{(key * 104_729 + self.s.seed) % 10**9:09d}",
                     return_type=self.rng.choices(return_types, list(a.return_types.values()))[0],
                     vulnerabilities=tuple(
@@ -340,6 +369,11 @@ class _Builder:
                 )
             )
         return returnees
+
+    def declarable_trades(self) -> list[str]:
+        if self.s.business_plans is not None:
+            return list(self.s.business_plans.trades)
+        return list(self.s.training.vocational.trades) or ["other"]
 
     def distinct_birth_offsets(self, n: int) -> list[int]:
         # Distinct birth dates keep the duplicate check (same birth date, similar name) quiet.
@@ -354,6 +388,14 @@ class _Builder:
     ) -> tuple[list[CounsellingSession], dict[int, date]]:
         c = self.s.counselling
         no_shows = set(self.rng.sample([r.key for r in returnees], c.no_show))
+        if c.by == "individual_interview":
+            # Each returnee's interview is the counselling: no group session.
+            interviewed = {
+                r.key: min(r.arrival + self.days(c.days_after_arrival), self.today)
+                for r in returnees
+                if r.key not in no_shows
+            }
+            return [], interviewed
         by_place: dict[Locality, list[Returnee]] = defaultdict(list)
         for r in sorted(returnees, key=lambda r: (r.arrival, r.key)):
             if r.key not in no_shows:
@@ -391,6 +433,8 @@ class _Builder:
         if r.key not in counselled_on:
             return r
         track = trainees.get(r.key) or self.rng.choice([Track.EMPLOYMENT, Track.OTHER])
+        if self.s.counselling.by == "individual_interview":
+            return replace(r, track=track, interviewed_on=counselled_on[r.key])
         interviewed = min(counselled_on[r.key] + timedelta(days=self.rng.randint(0, 7)), self.today)
         return replace(r, track=track, interviewed_on=interviewed)
 
@@ -437,14 +481,16 @@ class _Builder:
         if not members:
             return []
         failing = set(self.rng.sample(members, v.failing))
-        by_trade: dict[str, list[int]] = defaultdict(list)
-        for m in sorted(members, key=lambda m: (counselled_on[m], m)):
-            by_trade[self.rng.choice(v.trades)].append(m)
+        by_trade = self.trades_of(members, failing, counselled_on)
+        centres = self.s.training.centres
+        daycare = self.s.training.daycare
         cohorts: list[Cohort] = []
         for trade, people in sorted(by_trade.items()):
-            centre = next(i for i, c in enumerate(self.s.training.centres) if trade in c.trades)
-            size = min(v.cohort_size, self.s.training.centres[centre].capacity)
-            for group in _chunks(people, size):
+            # A trade's cohorts go to the centres teaching it in turn.
+            teaching = [i for i, c in enumerate(centres) if trade in c.trades]
+            chunks = _chunks_for(people, v.cohort_size, [centres[i].capacity for i in teaching])
+            for turn, group in enumerate(chunks):
+                centre = teaching[turn % len(teaching)]
                 start = max(counselled_on[m] for m in group) + self.days(v.days_after_counselling)
                 start = min(start, self.today - timedelta(days=v.duration_days))
                 days = [start + timedelta(days=d) for d in range(v.duration_days)]
@@ -458,6 +504,13 @@ class _Builder:
                     for m in group
                 }
                 place = _most_common(returnees[m].locality for m in group)
+                mothers = frozenset(
+                    m
+                    for m in group
+                    if daycare is not None
+                    and returnees[m].sex is Sex.FEMALE
+                    and self.rng.random() < daycare.mothers_share
+                )
                 cohorts.append(
                     Cohort(
                         first_key + len(cohorts),
@@ -469,14 +522,41 @@ class _Builder:
                         tuple(group),
                         present,
                         scores,
+                        mothers,
                     )
                 )
         return cohorts
+
+    def trades_of(
+        self, members: list[int], failing: set[int], counselled_on: dict[int, date]
+    ) -> dict[str, list[int]]:
+        v = self.s.training.vocational
+        by_trade: dict[str, list[int]] = defaultdict(list)
+        ordered = sorted(members, key=lambda m: (counselled_on[m], m))
+        if not v.completions:
+            for m in ordered:
+                by_trade[self.rng.choice(v.trades)].append(m)
+            return by_trade
+        # The office's completions per trade exactly; those who fail are spread over trades.
+        passing = [m for m in members if m not in failing]
+        start = 0
+        for trade, completed in v.completions.items():
+            by_trade[trade] += passing[start : start + completed]
+            start += completed
+        for m in sorted(failing):
+            by_trade[self.rng.choice(v.trades)].append(m)
+        return {
+            t: sorted(people, key=lambda m: (counselled_on[m], m))
+            for t, people in by_trade.items()
+            if people
+        }
 
     # Business plans and the committee ---------------------------------------------------
 
     def plans(self, cohorts: list[Cohort], returnees: list[Returnee]) -> list[Plan]:
         bp = self.s.business_plans
+        if bp is None:
+            return []
         stages = bp.stages
         completed_on = {
             m: c.end for c in cohorts if c.trade is None for m in c.members if c.passed(m)
@@ -552,6 +632,7 @@ class _Builder:
 
     def decide_fates(self, sized: list[tuple[Fate, int]]) -> list[tuple[Fate, int]]:
         bp = self.s.business_plans
+        assert bp is not None
         decided = []
         for fate, size in sized:
             if fate is Fate.WAITING and self.rng.random() < bp.rejected_share:
@@ -562,10 +643,12 @@ class _Builder:
         return decided
 
     def budget(self, trade: str, members: int, fate: Fate) -> tuple[Line, ...]:
-        plan = self.s.business_plans.trades[trade]
+        bp = self.s.business_plans
+        assert bp is not None
+        plan = bp.trades[trade]
         items: list[BudgetItem] = list(plan.budget)
         if fate is Fate.UNREVIEWED:
-            items.append(self.s.business_plans.unpriced_item)
+            items.append(bp.unpriced_item)
         lines = []
         for item in items:
             price = self.s.catalogue.get(item.item)
@@ -579,6 +662,8 @@ class _Builder:
     def committees(self, plans: list[Plan]) -> tuple[list[CommitteeSession], list[Decision]]:
         c = self.s.committee
         bp = self.s.business_plans
+        if c is None or bp is None:
+            return [], []
         by_place: dict[Locality, list[Plan]] = defaultdict(list)
         for plan in plans:
             if plan.fate.decided:
@@ -625,24 +710,45 @@ class _Builder:
                 deliveries.append(Delivery(d.plan, min(on, self.today)))
         return sorted(deliveries, key=lambda d: (d.delivered_on, d.plan))
 
+    def certified_kits(self, cohorts: list[Cohort]) -> list[CertifiedKit]:
+        """Every trainee passing a course that leads straight to a kit gets it, then others
+        certified in a trade, drawn, up to the scenario's count."""
+        k = self.s.kits
+        if not k.certified:
+            return []
+        passed = [
+            (m, c.trade, c.end)
+            for c in cohorts
+            if c.trade is not None
+            for m in c.members
+            if c.passed(m)
+        ]
+        first = [p for p in passed if p[1] in k.straight_after]
+        others = [p for p in passed if p[1] not in k.straight_after]
+        if len(first) > k.certified:
+            raise ValueError(f"{len(first)} pass a course leading straight to a kit")
+        chosen = first + self.rng.sample(others, k.certified - len(first))
+        kits = []
+        for returnee, trade, certified_on in chosen:
+            ordered = min(certified_on + self.days(k.days_after_certification), self.today)
+            delivered = min(ordered + self.days(k.delivery_days_after_order), self.today)
+            kits.append(CertifiedKit(returnee, trade, certified_on, ordered, delivered))
+        return sorted(kits, key=lambda k: (k.delivered_on, k.returnee))
+
     def follow_ups(
-        self, plans: list[Plan], deliveries: list[Delivery]
+        self, handed_over: list[tuple[tuple[int, ...], date]]
     ) -> tuple[list[Visit], list[SurveyTaken]]:
         f = self.s.follow_ups
         visits, surveys = [], []
         profiles = iter(_cycle(f.surveys))
-        for delivery in deliveries:
-            for member in plans[delivery.plan].members:
+        for members, delivered_on in handed_over:
+            for member in members:
                 for offset in f.schedule_days:
-                    on = (
-                        delivery.delivered_on
-                        + timedelta(days=offset)
-                        + self.days(f.visit_late_days)
-                    )
+                    on = delivered_on + timedelta(days=offset) + self.days(f.visit_late_days)
                     if on <= self.today and self.rng.random() >= f.missed_share:
                         running = self.rng.random() < f.activity_running_share
                         visits.append(Visit(member, on, running))
-                scored_on = delivery.delivered_on + timedelta(days=f.survey_after_days)
+                scored_on = delivered_on + timedelta(days=f.survey_after_days)
                 if scored_on <= self.today and self.rng.random() < f.surveyed_share:
                     surveys.append(SurveyTaken(member, scored_on, next(profiles)))
         visits.sort(key=lambda v: (v.visited_on, v.returnee))
@@ -650,15 +756,31 @@ class _Builder:
         return visits, surveys
 
 
-def _phone(seed: int, key: int) -> str:
+_CALLING_CODES = {"bf": 226, "ml": 223, "ne": 227}
+
+
+def _phone(office: str, seed: int, key: int) -> str:
     # A multiplier coprime with 10**8 gives every key its own eight digits.
     digits = f"{(key * 7_919 + seed * 104_729) % 10**8:08d}"
-    return f"+226 {digits[:2]} {digits[2:4]} {digits[4:6]} {digits[6:]}"
+    code = _CALLING_CODES.get(office, 226)
+    return f"+{code} {digits[:2]} {digits[2:4]} {digits[4:6]} {digits[6:]}"
 
 
 def _chunks(items: Sequence[T], size: int) -> Iterator[list[T]]:
     for start in range(0, len(items), size):
         yield list(items[start : start + size])
+
+
+def _chunks_for(items: Sequence[T], size: int, capacities: list[int]) -> list[list[T]]:
+    """Consecutive cohorts of at most `size`, the n-th within its centre's capacity (the
+    centres taking the cohorts in turn)."""
+    chunks: list[list[T]] = []
+    start = 0
+    while start < len(items):
+        room = min(size, capacities[len(chunks) % len(capacities)])
+        chunks.append(list(items[start : start + room]))
+        start += room
+    return chunks
 
 
 def _windows(

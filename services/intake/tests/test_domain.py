@@ -69,18 +69,23 @@ def erased() -> ReturneeErased:
 
 
 @pytest.mark.parametrize(
-    ("birth_date", "age_band", "is_minor"),
+    ("birth_date", "arrival_date", "age_band", "is_minor"),
     [
-        (date(1996, 5, 14), AgeBand.AGE_25_34, False),
-        (date(2007, 3, 11), AgeBand.AGE_15_17, True),  # 18 tomorrow: still a minor today
-        (date(2007, 3, 10), AgeBand.AGE_18_24, False),  # 18 today
-        (date(1958, 1, 1), AgeBand.AGE_65_PLUS, False),
+        (date(1996, 5, 14), ARRIVAL, AgeBand.AGE_25_34, False),
+        # ARRIVAL is 2025-02-03, registration (TODAY) 2025-03-10: the age is the arrival's.
+        (date(2007, 2, 4), ARRIVAL, AgeBand.AGE_15_17, True),  # 18 the day after arrival
+        (date(2007, 2, 3), ARRIVAL, AgeBand.AGE_18_24, False),  # 18 on the day of arrival
+        (date(2007, 3, 10), ARRIVAL, AgeBand.AGE_15_17, True),  # 18 when entered, not arrived
+        # A backfilled case: arrived three years before it was entered, a minor then.
+        (date(2005, 6, 1), date(2022, 3, 1), AgeBand.AGE_15_17, True),
+        (date(1992, 3, 9), date(2017, 3, 1), AgeBand.AGE_18_24, False),  # 24 then, 32 when entered
+        (date(1958, 1, 1), ARRIVAL, AgeBand.AGE_65_PLUS, False),
     ],
 )
-def test_registration_carries_the_age_band_and_minor_flag_never_the_birth_date(
-    birth_date: date, age_band: AgeBand, is_minor: bool
+def test_registration_carries_the_age_band_and_minor_flag_at_arrival_never_the_birth_date(
+    birth_date: date, arrival_date: date, age_band: AgeBand, is_minor: bool
 ) -> None:
-    command = a_registration(person=a_person(birth_date=birth_date))
+    command = a_registration(person=a_person(birth_date=birth_date), arrival_date=arrival_date)
 
     [event] = cases.given([], command)
 

@@ -67,6 +67,26 @@ def certified(returnee_id: UUID, on: date, trade: str = "tailoring") -> training
     )
 
 
+def completed(
+    returnee_id: UUID,
+    on: date,
+    passed: bool,
+    trade: str | None = None,
+    cohort_id: UUID | None = None,
+) -> training.TrainingCompleted:
+    """A course's end: vocational in `trade` (with an exam), else entrepreneurship."""
+    return training.TrainingCompleted(
+        cohort_id=cohort_id or uuid4(),
+        returnee_id=returnee_id,
+        kind="vocational" if trade else "entrepreneurship",
+        trade=trade,
+        completed_on=on,
+        exam_score=(70 if passed else 30) if trade else None,
+        passed=passed,
+        days_attended=5 if passed or trade else 2,
+    )
+
+
 def plan_submitted(
     plan_id: UUID, beneficiaries: list[UUID], on: date, trade: str = "tailoring"
 ) -> committee.PlanSubmitted:
@@ -231,6 +251,13 @@ def programme_envelopes(p: Programme, office: str, other_office: str) -> list[Ev
         intake(counselled(p.amina, on(30)), p.amina),
         intake(counselled(p.boukary, on(40)), p.boukary),
         intake(counselled(p.claire, on(34)), p.claire),
+        upstream_event(completed(p.claire, on(50), False), office, f"cohort-{p.claire}"),
+        upstream_event(
+            completed(p.boukary, on(60), True, "welding"), office, f"cohort-{p.boukary}"
+        ),
+        upstream_event(
+            completed(p.dramane, on(60), False, "welding"), office, f"cohort-{p.dramane}"
+        ),
         upstream_event(certified(p.boukary, on(60), "welding"), office, f"cert-{p.boukary}"),
         upstream_event(plan_submitted(p.plan, [p.amina, p.boukary], on(70)), office, plan),
         upstream_event(plan_reviewed(p.plan, on(80)), office, plan),

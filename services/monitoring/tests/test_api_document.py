@@ -40,6 +40,7 @@ def test_every_list_offers_a_spreadsheet() -> None:
         "/offices/{country_office}/flows",
         "/offices/{country_office}/breakdowns/{dimension}",
         "/offices/{country_office}/follow-ups/overdue",
+        "/offices/{country_office}/completions",
         "/hq/report",
     }
     for path in lists:

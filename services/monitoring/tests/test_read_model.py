@@ -7,6 +7,7 @@ from uuid import UUID, uuid4
 import pytest
 from monitoring_builders import (
     certified,
+    completed,
     counselled,
     kit_delivered,
     meta,
@@ -19,7 +20,7 @@ from monitoring_builders import (
     visit,
 )
 
-from monitoring.casefile import ReadModel, Stage, apply
+from monitoring.casefile import Path, ReadModel, Stage, apply
 from monitoring.queries import figures as report
 from monitoring.queries.figures import Dimension
 from monitoring.timeline import entries_for
@@ -77,6 +78,7 @@ def test_the_funnel_counts_returnees_per_stage_and_plans_with_their_beneficiarie
         Stage.CERTIFIED: (1, None),
         Stage.PLAN_SUBMITTED: (2, 1),
         Stage.PLAN_REVIEWED: (2, 1),
+        Stage.PLAN_EXAMINED: (2, 1),
         Stage.PLAN_APPROVED: (2, 1),
         Stage.KIT_DELIVERED: (2, None),
         Stage.FOLLOWED_UP: (1, None),
@@ -211,3 +213,99 @@ def test_plan_events_are_filed_under_the_plan_and_others_under_the_returnee() ->
     assert entry.occurred_on == date(2024, 4, 11)
     delivery = kit_delivered([AMINA, BOUKARY], date(2024, 5, 21))
     assert {e.subject_id for e in entries_for(delivery, meta(delivery))} == {AMINA, BOUKARY}
+
+
+def test_trained_counts_who_passed_and_completions_keep_the_failed_apart() -> None:
+    bm = uuid4()
+    events = [
+        (e, meta(e))
+        for e in [
+            completed(AMINA, date(2024, 3, 1), True, "business_management", cohort_id=bm),
+            completed(BOUKARY, date(2024, 3, 1), False, "business_management", cohort_id=bm),
+            completed(BOUKARY, date(2024, 4, 1), True, "tailoring"),
+            completed(CLAIRE, date(2024, 2, 1), False),
+        ]
+    ]
+    model = fold(events)
+    funnel = {s.stage: s.returnees for s in report.funnel(model.cases.values(), [])}
+    # Claire failed her only course: she is not trained; Boukary passed his second one.
+    assert funnel[Stage.TRAINED] == 2
+    assert model.cases[BOUKARY].stages[Stage.TRAINED] == date(2024, 4, 1)
+    assert report.completions(model.cases.values()) == [
+        report.Completions("entrepreneurship", None, passed=0, failed=1),
+        report.Completions("vocational", "business_management", passed=1, failed=1),
+        report.Completions("vocational", "tailoring", passed=1, failed=0),
+    ]
+    # A completion seen twice, in any order, is one completion.
+    for seed in range(10):
+        order = events * 2
+        random.Random(seed).shuffle(order)
+        assert report.completions(fold(order).cases.values()) == report.completions(
+            model.cases.values()
+        )
+
+
+def test_the_committee_examining_a_plan_is_a_stage_apart_from_procurements_review() -> None:
+    approved, rejected, waiting = uuid4(), uuid4(), uuid4()
+    events: list[EventPayload] = [
+        plan_submitted(approved, [AMINA], date(2024, 4, 1)),
+        plan_reviewed(approved, date(2024, 4, 5)),
+        plan_approved(approved, [AMINA], date(2024, 4, 20)),
+        plan_submitted(rejected, [BOUKARY], date(2024, 4, 1)),
+        plan_reviewed(rejected, date(2024, 4, 6)),
+        committee.PlanRejected(
+            plan_id=rejected,
+            session_id=uuid4(),
+            rejected_on=date(2024, 4, 21),
+            reasons=["Market saturated"],
+        ),
+        plan_submitted(waiting, [CLAIRE], date(2024, 4, 2)),
+        plan_reviewed(waiting, date(2024, 4, 7)),  # reviewed, not examined yet
+    ]
+    model = fold([(e, meta(e)) for e in events])
+    funnel = {
+        s.stage: (s.returnees, s.plans)
+        for s in report.funnel(model.cases.values(), model.plans.values())
+    }
+    assert funnel[Stage.PLAN_REVIEWED] == (3, 3)
+    assert funnel[Stage.PLAN_EXAMINED] == (2, 2)
+    assert funnel[Stage.PLAN_APPROVED] == (1, 1)
+    assert model.plans[rejected].stages[Stage.PLAN_EXAMINED] == date(2024, 4, 21)
+    labels = {s.stage: s.label for s in report.funnel([], [])}
+    assert labels[Stage.PLAN_REVIEWED] == "Budget reviewed by procurement"
+    assert labels[Stage.PLAN_EXAMINED] == "Examined by the committee"
+
+
+def test_the_funnel_by_the_path_each_returnee_took() -> None:
+    dramane, fanta = uuid4(), uuid4()
+    events: list[EventPayload] = [
+        registered(AMINA, date(2024, 1, 5)),
+        registered(BOUKARY, date(2024, 1, 6), sex=Sex.MALE),
+        registered(CLAIRE, date(2024, 1, 7)),
+        registered(dramane, date(2024, 1, 8), sex=Sex.MALE),
+        registered(fanta, date(2024, 1, 9)),
+        *(counselled(r, date(2024, 2, 1)) for r in (AMINA, BOUKARY, CLAIRE, dramane)),
+        completed(AMINA, date(2024, 3, 1), True),
+        plan_submitted(PLAN, [AMINA], date(2024, 3, 10)),
+        # Mali: business management passed, certified, a kit with no plan.
+        completed(BOUKARY, date(2024, 3, 1), True, "business_management"),
+        certified(BOUKARY, date(2024, 3, 1), trade="business_management"),
+        kit_delivered([BOUKARY], date(2024, 3, 20), trade="business_management"),
+        completed(CLAIRE, date(2024, 3, 1), False, "tailoring"),
+    ]
+    model = fold([(e, meta(e)) for e in events])
+    paths = {r: case.path for r, case in model.cases.items()}
+    assert paths == {
+        AMINA: Path.BUSINESS_PLAN,
+        BOUKARY: Path.CERTIFIED_TRADE,
+        CLAIRE: Path.TRAINING,
+        dramane: Path.COUNSELLING,
+        fanta: Path.REGISTERED,
+    }
+    table = report.breakdown(model.cases.values(), Dimension.PATH)
+    assert table["certified_trade"][Stage.KIT_DELIVERED] == 1
+    assert table["business_plan"][Stage.PLAN_SUBMITTED] == 1
+    assert table["training"][Stage.TRAINED] == 0  # she failed
+    assert {path: counts[Stage.REGISTERED] for path, counts in table.items()} == dict.fromkeys(
+        ["business_plan", "certified_trade", "counselling", "registered", "training"], 1
+    )

@@ -20,7 +20,13 @@ from conftest import MonitoringUnderTest
 from monitoring.queries import figures, reports
 from monitoring.queries.case_files import office_files
 from monitoring.queries.figures import Dimension
-from monitoring.queries.views import DurationOut, FlowOut, FunnelStageOut, OverdueOut
+from monitoring.queries.views import (
+    CompletionsOut,
+    DurationOut,
+    FlowOut,
+    FunnelStageOut,
+    OverdueOut,
+)
 from monitoring.reactions import reactions
 from reintegration_sdk.cli import rebuild
 from reintegration_sdk.testing.infrastructure import free_port
@@ -39,6 +45,11 @@ async def test_office_report_counts_the_programme_published_upstream(
     funnel = {s["stage"]: (s["returnees"], s["plans"]) for s in report["funnel"]}
     assert funnel["registered"] == (4, None)
     assert funnel["certified"] == (1, None)
+    assert funnel["trained"] == (1, None)  # Boukary passed; Claire and Dramane failed
+    assert report["completions"] == [
+        {"kind": "entrepreneurship", "trade": None, "passed": 0, "failed": 1},
+        {"kind": "vocational", "trade": "welding", "passed": 1, "failed": 1},
+    ]
     assert funnel["plan_submitted"] == (2, 1)
     assert funnel["plan_approved"] == (2, 1)
     assert funnel["kit_delivered"] == (2, None)
@@ -249,6 +260,9 @@ async def test_the_reports_in_sql_read_as_the_reference_fold_computes_them(
         assert report.durations == [DurationOut(**asdict(d)) for d in figures.durations(cases)]
         assert report.monthly == [FlowOut(**asdict(f)) for f in figures.flows(cases)]
         assert report.overdue_visits == len(figures.overdue_visits(cases, today))
+        assert report.completions == [
+            CompletionsOut(**asdict(c)) for c in figures.completions(cases)
+        ]
         for by in Dimension:
             flows = await reports.flows(pool, office, by)
             assert flows == [FlowOut(**asdict(f)) for f in figures.flows(cases, by)], by
@@ -265,4 +279,5 @@ async def test_the_reports_in_sql_read_as_the_reference_fold_computes_them(
     # Not an empty comparison: this office's programme has plans, visits due and intervals.
     report = await reports.office_report(pool, monitoring.office, today)
     assert report.overdue_visits > 0 and all(s.returnees for s in report.funnel[:2])
+    assert report.completions and any(c.failed for c in report.completions)
     assert any(d.cases for d in report.durations)

@@ -7,6 +7,7 @@ a command's transaction, again through the inbox, and again in a rebuild from Ka
 """
 
 from datetime import date
+from enum import StrEnum
 from uuid import UUID
 
 from pydantic import BaseModel, Field
@@ -25,12 +26,39 @@ FUNNEL_STAGES: tuple[Stage, ...] = (
     Stage.CERTIFIED,
     Stage.PLAN_SUBMITTED,
     Stage.PLAN_REVIEWED,
+    Stage.PLAN_EXAMINED,
     Stage.PLAN_APPROVED,
     Stage.KIT_DELIVERED,
     Stage.FOLLOWED_UP,
     Stage.SUSTAINABLE,
 )
-PLAN_STAGES = (Stage.PLAN_SUBMITTED, Stage.PLAN_REVIEWED, Stage.PLAN_APPROVED)
+PLAN_STAGES = (
+    Stage.PLAN_SUBMITTED,
+    Stage.PLAN_REVIEWED,
+    Stage.PLAN_EXAMINED,
+    Stage.PLAN_APPROVED,
+)
+
+
+class Path(StrEnum):
+    """The path a returnee took, from the furthest kind of support reached: a business plan
+    (Burkina Faso's committees), a certified trade (Mali's kits after a course or an
+    assessment), training without a certificate, counselling only, or nothing yet."""
+
+    BUSINESS_PLAN = "business_plan"
+    CERTIFIED_TRADE = "certified_trade"
+    TRAINING = "training"
+    COUNSELLING = "counselling"
+    REGISTERED = "registered"
+
+
+class Completion(BaseModel):
+    """A course's end for one trainee, passed or failed (keyed by the cohort)."""
+
+    kind: str
+    trade: str | None = None
+    passed: bool
+    completed_on: date
 
 
 class Visit(BaseModel):
@@ -68,6 +96,7 @@ class CaseFile(BaseModel):
         default_factory=dict, description="source -> business date of the event it came from"
     )
     stages: dict[Stage, date] = Field(default_factory=dict)
+    completions: dict[UUID, Completion] = Field(default_factory=dict, description="by cohort")
     due_visits: list[DueVisit] = Field(default_factory=list)
     visits: dict[UUID, Visit] = Field(default_factory=dict)
     scores: dict[UUID, Score] = Field(default_factory=dict)
@@ -92,6 +121,18 @@ class CaseFile(BaseModel):
             if source in self.trades:
                 return self.trades[source]
         return None
+
+    @property
+    def path(self) -> Path:
+        if Stage.PLAN_SUBMITTED in self.stages:
+            return Path.BUSINESS_PLAN
+        if Stage.CERTIFIED in self.stages:
+            return Path.CERTIFIED_TRADE
+        if self.completions:
+            return Path.TRAINING
+        if Stage.COUNSELLED in self.stages:
+            return Path.COUNSELLING
+        return Path.REGISTERED
 
     def stage_dates(self) -> dict[Stage, date]:
         dates = dict(self.stages)
@@ -197,8 +238,11 @@ def _apply_plan(plan: PlanFile, event: EventPayload) -> None:
         case committee.PlanApproved():
             plan.kind, plan.trade = event.kind.value, event.trade
             plan.add_beneficiaries(event.beneficiary_ids)
+            plan.reach(Stage.PLAN_EXAMINED, event.approved_on)
             plan.reach(Stage.PLAN_APPROVED, event.approved_on)
         case committee.PlanRejected():
+            # The committee examined it: a rejection is a decision too.
+            plan.reach(Stage.PLAN_EXAMINED, event.rejected_on)
             plan.rejected_on = min(filter(None, (plan.rejected_on, event.rejected_on)))
 
 
@@ -223,7 +267,14 @@ def _apply_case(case: CaseFile, event: EventPayload, meta: EventMeta) -> None:
         case training.TrainingCompleted():
             if event.trade:
                 case.note_trade("training", event.trade, event.completed_on)
-            case.reach(Stage.TRAINED, event.completed_on)
+            case.completions[event.cohort_id] = Completion(
+                kind=event.kind.value,
+                trade=event.trade,
+                passed=event.passed,
+                completed_on=event.completed_on,
+            )
+            if event.passed:  # who failed is counted apart, not as trained
+                case.reach(Stage.TRAINED, event.completed_on)
         case training.SkillCertified():
             case.note_trade("certified", event.trade, event.certified_on)
             case.reach(Stage.CERTIFIED, event.certified_on)

@@ -81,7 +81,7 @@ async def save(db: asyncpg.Connection, model: ReadModel) -> None:
     cases = list(model.cases.values())
     await db.executemany(
         """UPDATE case_files SET data = $2::jsonb, sex = $3, age_band = $4, commune = $5,
-               trade = $6, caseworker = $7, vulnerabilities = $8
+               trade = $6, caseworker = $7, vulnerabilities = $8, path = $9
            WHERE returnee_id = $1""",
         [
             (
@@ -93,6 +93,7 @@ async def save(db: asyncpg.Connection, model: ReadModel) -> None:
                 case.trade,
                 case.caseworker,
                 case.vulnerabilities,
+                case.path.value,
             )
             for case in cases
         ],
@@ -106,6 +107,25 @@ async def save(db: asyncpg.Connection, model: ReadModel) -> None:
             (case.returnee_id, case.country_office, stage.value, on)
             for case in cases
             for stage, on in case.stage_dates().items()
+        ],
+    )
+    await db.execute("DELETE FROM case_completions WHERE returnee_id = ANY($1::uuid[])", ids)
+    await db.executemany(
+        """INSERT INTO case_completions (returnee_id, cohort_id, country_office, kind, trade,
+               passed, completed_on)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)""",
+        [
+            (
+                case.returnee_id,
+                cohort_id,
+                case.country_office,
+                done.kind,
+                done.trade,
+                done.passed,
+                done.completed_on,
+            )
+            for case in cases
+            for cohort_id, done in case.completions.items()
         ],
     )
     await db.execute("DELETE FROM open_visits WHERE returnee_id = ANY($1::uuid[])", ids)

@@ -20,6 +20,7 @@ READ_MODEL_TABLES = (
     "case_stages",
     "plan_stages",
     "open_visits",
+    "case_completions",
 )
 
 

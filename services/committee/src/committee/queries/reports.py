@@ -36,7 +36,10 @@ async def localities_ready_to_convene(
 # the committee), as the domain names them.
 _FUNNEL = f"""
 SELECT grouping(region_key) = 1 AS is_total,
-       coalesce(min(region), '') AS region, coalesce(min(commune), '') AS commune,
+       -- The office total is no place: its region and commune stay empty.
+       CASE WHEN grouping(region_key) = 1 THEN '' ELSE coalesce(min(region), '') END AS region,
+       CASE WHEN grouping(region_key) = 1 THEN '' ELSE coalesce(min(commune), '') END
+           AS commune,
        count(*) AS plans_submitted,
        coalesce(sum(beneficiary_count), 0) AS beneficiaries_submitted,
        count(*) FILTER (WHERE reviewed_on IS NOT NULL) AS plans_reviewed,

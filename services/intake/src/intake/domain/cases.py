@@ -192,9 +192,11 @@ def _register(state: Case, command: RegisterReturnee) -> list[CaseEvent]:
         problems.append(("arrival_date", "cannot be in the future"))
     if birth_date >= command.arrival_date:
         problems.append(("person.birth_date", "must be before the arrival date"))
-    elif age_on(birth_date, command.registered_on) > OLDEST_AGE:
+    # Age, band and minor flag at arrival, not at data entry: a case entered months or years
+    # later (a backfilled caseload) keeps the age the returnee had on return.
+    age = age_on(birth_date, command.arrival_date)
+    if age > OLDEST_AGE:
         problems.append(("person.birth_date", f"gives an age above {OLDEST_AGE} years"))
-    age = age_on(birth_date, command.registered_on)
     if Vulnerability.UNACCOMPANIED_MINOR in command.vulnerabilities and age >= 18:
         problems.append(("vulnerabilities", "unaccompanied_minor applies only under 18"))
     reject_if(problems)

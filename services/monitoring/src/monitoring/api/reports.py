@@ -12,7 +12,7 @@ from monitoring.intake_names import HIDDEN, IntakeSettings, name_of
 from monitoring.queries import reports
 from monitoring.queries.case_files import ensure_case_of
 from monitoring.queries.figures import Dimension
-from monitoring.queries.views import FlowOut, OfficeReport, OverdueOut, Timeline
+from monitoring.queries.views import CompletionsOut, FlowOut, OfficeReport, OverdueOut, Timeline
 from reintegration_contracts.stages import Stage
 from reintegration_sdk import CSV_ANSWER, Db, NotFound, OfficePath, csv_response, office_router
 
@@ -49,6 +49,28 @@ async def breakdown(
     return breakdown_csv(country_office, dimension, table) if format == "csv" else table
 
 
+@router.get(
+    "/completions",
+    response_model=list[CompletionsOut],
+    responses=CSV_ANSWER,
+    dependencies=[Reader],
+)
+async def completions(
+    country_office: OfficePath, db: Db, format: Format = "json"
+) -> list[CompletionsOut] | Response:
+    """Completions per course and trade (business management included), passed and failed
+    apart."""
+    rows = await reports.completions(db, country_office)
+    if format != "csv":
+        return rows
+    return csv_response(
+        f"completions-{country_office}.csv",
+        COMPLETION_COLUMNS,
+        ([getattr(r, h) for h in COMPLETION_COLUMNS] for r in rows),
+    )
+
+
+COMPLETION_COLUMNS = ["kind", "trade", "passed", "failed"]
 OVERDUE_COLUMNS = ["caseworker", "returnee_id", "due_on", "days_overdue", "trade", "commune"]
 
 

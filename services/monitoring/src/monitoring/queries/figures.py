@@ -20,7 +20,8 @@ STAGE_LABELS: dict[Stage, str] = {
     Stage.TRAINED: "Trained",
     Stage.CERTIFIED: "Certified",
     Stage.PLAN_SUBMITTED: "Plan submitted",
-    Stage.PLAN_REVIEWED: "Plan reviewed",
+    Stage.PLAN_REVIEWED: "Budget reviewed by procurement",
+    Stage.PLAN_EXAMINED: "Examined by the committee",
     Stage.PLAN_APPROVED: "Plan approved",
     Stage.KIT_DELIVERED: "Kit delivered",
     Stage.FOLLOWED_UP: "Followed up",
@@ -46,6 +47,7 @@ class Dimension(StrEnum):
     VULNERABILITY = "vulnerability"
     TRADE = "trade"
     COMMUNE = "commune"
+    PATH = "path"
 
 
 UNKNOWN = "unknown"
@@ -76,6 +78,17 @@ class Flow:
     month: str
     group: str | None
     counts: dict[Stage, int]
+
+
+@dataclass(frozen=True)
+class Completions:
+    """One course (entrepreneurship, or a vocational trade): how many completed it, passed and
+    failed apart."""
+
+    kind: str
+    trade: str | None
+    passed: int
+    failed: int
 
 
 @dataclass(frozen=True)
@@ -146,6 +159,8 @@ def groups_of(case: CaseFile, dimension: Dimension) -> list[str]:
             return [case.trade or UNKNOWN]
         case Dimension.COMMUNE:
             return [case.commune or UNKNOWN]
+        case Dimension.PATH:
+            return [case.path.value]
 
 
 def flows(cases: Iterable[CaseFile], by: Dimension | None = None) -> list[Flow]:
@@ -169,6 +184,21 @@ def breakdown(cases: Iterable[CaseFile], by: Dimension) -> dict[str, dict[Stage,
         for group in groups_of(case, by):
             table[group].update(case.stage_dates().keys())
     return {group: {s: table[group][s] for s in FUNNEL_STAGES} for group in sorted(table)}
+
+
+def completions(cases: Iterable[CaseFile]) -> list[Completions]:
+    """Per course and trade (business management included), the completions passed and
+    failed; a returnee who completed two courses counts in each."""
+    table: dict[tuple[str, str | None], Counter[bool]] = defaultdict(Counter)
+    for case in cases:
+        for done in case.completions.values():
+            table[(done.kind, done.trade)][done.passed] += 1
+    return [
+        Completions(kind, trade, counts[True], counts[False])
+        for (kind, trade), counts in sorted(
+            table.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")
+        )
+    ]
 
 
 def overdue_visits(cases: Iterable[CaseFile], today: date) -> list[OverdueVisit]:

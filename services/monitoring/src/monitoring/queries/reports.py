@@ -19,6 +19,7 @@ import asyncpg
 from monitoring.casefile import FUNNEL_STAGES, PLAN_STAGES
 from monitoring.queries.figures import INTERVALS, STAGE_LABELS, UNKNOWN, Dimension
 from monitoring.queries.views import (
+    CompletionsOut,
     DurationOut,
     FlowOut,
     FunnelStageOut,
@@ -38,6 +39,7 @@ _GROUP = {
     Dimension.AGE_BAND: f"coalesce(c.age_band, '{UNKNOWN}')",
     Dimension.TRADE: f"coalesce(c.trade, '{UNKNOWN}')",
     Dimension.COMMUNE: f"coalesce(c.commune, '{UNKNOWN}')",
+    Dimension.PATH: f"coalesce(c.path, '{UNKNOWN}')",
     # A returnee with several vulnerabilities counts in each; none counts as "none".
     Dimension.VULNERABILITY: (
         "unnest(CASE WHEN cardinality(c.vulnerabilities) = 0 THEN ARRAY['none'] "
@@ -161,6 +163,19 @@ async def breakdown(db: Db, office: str, by: Dimension) -> dict[str, dict[Stage,
     return {grp: {s: table[grp].get(s, 0) for s in FUNNEL_STAGES} for grp in sorted(table)}
 
 
+async def completions(db: Db, office: str) -> list[CompletionsOut]:
+    """Per course and trade, completions passed and failed (figures.completions)."""
+    rows = await db.fetch(
+        """SELECT kind, trade, count(*) FILTER (WHERE passed) AS passed,
+                  count(*) FILTER (WHERE NOT passed) AS failed
+           FROM case_completions WHERE country_office = $1
+           GROUP BY kind, trade""",
+        office,
+    )
+    ordered = sorted(rows, key=lambda r: (r["kind"], r["trade"] or ""))
+    return [CompletionsOut(**dict(row)) for row in ordered]
+
+
 async def overdue(
     db: Db, office: str, today: date, caseworker: str | None = None
 ) -> list[OverdueOut]:
@@ -198,6 +213,7 @@ async def office_report(db: Db, office: str, today: date) -> OfficeReport:
         durations=await durations(db, office),
         monthly=await flows(db, office),
         overdue_visits=await overdue_count(db, office, today),
+        completions=await completions(db, office),
     )
 
 

@@ -31,6 +31,15 @@ class FlowOut(BaseModel):
     counts: dict[Stage, int]
 
 
+class CompletionsOut(BaseModel):
+    """A course's completions, passed and failed apart (trade empty for entrepreneurship)."""
+
+    kind: str
+    trade: str | None
+    passed: int
+    failed: int
+
+
 class OverdueOut(BaseModel):
     returnee_id: str
     caseworker: str
@@ -46,6 +55,9 @@ class OfficeReport(BaseModel):
     durations: list[DurationOut]
     monthly: list[FlowOut]
     overdue_visits: int
+    completions: list[CompletionsOut] = Field(
+        default_factory=list, description="Per course and trade, passed and failed apart"
+    )
 
 
 class HqOffice(BaseModel):
