@@ -13,8 +13,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from reintegration_contracts.events.intake import ConsentPurpose, PartnerCategory
 from reintegration_contracts.classification import classified
+from reintegration_contracts.events.intake import ConsentPurpose, PartnerCategory
 from reintegration_contracts.registry import EventPayload, event
 from reintegration_contracts.subscriptions import register_service
 from reintegration_contracts.topics import Domain, register_domain
