@@ -14,7 +14,11 @@ import pytest
 
 from reintegration_contracts import Domain, EnvelopeError, read_event, topic_for
 from reintegration_contracts.registry import latest_version
-from reintegration_sdk.testing.recording import RecordedRecord, read_recording
+from reintegration_sdk.testing.recording import (
+    RecordedRecord,
+    free_text_on_the_wire,
+    read_recording,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -52,3 +56,9 @@ def test_the_recording_is_one_office_running_the_whole_pipeline() -> None:
 def test_a_record_comes_back_byte_for_byte() -> None:
     for record in RECORDS[:50]:
         assert RecordedRecord.from_json(record.to_json()) == record
+
+
+def test_no_recorded_event_carries_free_text() -> None:
+    # The small scenario as the services published it: no field classified free text, no
+    # unclassified field, no string outside its field's pattern or categories.
+    assert free_text_on_the_wire(RECORDS) == []

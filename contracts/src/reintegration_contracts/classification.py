@@ -19,6 +19,7 @@ pattern or enum.
 - free_text: anyone's own words; never allowed in an event
 """
 
+import re
 from collections.abc import Callable
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -79,3 +80,64 @@ def _annotate(schema: dict[str, Any], model: type[BaseModel]) -> None:
     for name, prop in schema.get("properties", {}).items():
         if name in classes:
             prop[KEY] = classes[name].value
+
+
+def wire_problems(schema: dict[str, Any], data: Any) -> list[str]:
+    """What in `data`, a payload as published, breaks the no-free-text rule of its JSON
+    `schema`: a field that is unclassified or classified free text, a field the schema does
+    not know, a string outside its field's pattern or enum. Empty when clean."""
+    problems: list[str] = []
+    _walk(schema, schema, data, "$", problems)
+    return problems
+
+
+def _resolve(node: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        node = root["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+    return node
+
+
+def _walk(
+    node: dict[str, Any], root: dict[str, Any], value: Any, where: str, problems: list[str]
+) -> None:
+    node = _resolve(node, root)
+    branches = node.get("anyOf") or node.get("oneOf")
+    if branches:
+        if value is None and any(b.get("type") == "null" for b in branches):
+            return
+        tries = []
+        for branch in branches:
+            if branch.get("type") == "null":
+                continue
+            found: list[str] = []
+            _walk(branch, root, value, where, found)
+            if not found:
+                return
+            tries.append(found)
+        problems.extend(min(tries, key=len) if tries else [f"{where}: no alternative fits"])
+        return
+    if isinstance(value, dict) and "properties" in node:
+        properties: dict[str, Any] = node["properties"]
+        for name, item in value.items():
+            prop = properties.get(name)
+            if prop is None:
+                problems.append(f"{where}.{name}: not in the contract")
+                continue
+            kind = prop.get(KEY)
+            if kind is None:
+                problems.append(f"{where}.{name}: unclassified")
+            elif kind == FieldClass.FREE_TEXT:
+                problems.append(f"{where}.{name}: free text on the wire")
+            _walk(prop, root, item, f"{where}.{name}", problems)
+        return
+    if isinstance(value, list) and "items" in node:
+        for index, item in enumerate(value):
+            _walk(node["items"], root, item, f"{where}[{index}]", problems)
+        return
+    if isinstance(value, str):
+        if "enum" in node and value not in node["enum"]:
+            problems.append(f"{where}: {value!r} is not one of its categories")
+        if "const" in node and value != node["const"]:
+            problems.append(f"{where}: {value!r} is not {node['const']!r}")
+        if "pattern" in node and re.search(node["pattern"], value) is None:
+            problems.append(f"{where}: {value!r} is outside the pattern {node['pattern']}")
