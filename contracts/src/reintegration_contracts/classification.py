@@ -57,8 +57,9 @@ def classified(**fields: str) -> Callable[[M], M]:
                 if name in classes:
                     raise TypeError(f"{model.__name__}.{name} is classified twice")
                 classes[name] = FieldClass(kind)
-        unknown = classes.keys() - model.model_fields.keys()
-        missing = model.model_fields.keys() - classes.keys()
+        declared = set(model.__pydantic_fields__)
+        unknown = classes.keys() - declared
+        missing = declared - classes.keys()
         if unknown or missing:
             raise TypeError(
                 f"{model.__name__}: unclassified {sorted(missing)}, unknown {sorted(unknown)}"
@@ -105,7 +106,7 @@ def _walk(
     if branches:
         if value is None and any(b.get("type") == "null" for b in branches):
             return
-        tries = []
+        tries: list[list[str]] = []
         for branch in branches:
             if branch.get("type") == "null":
                 continue
@@ -114,7 +115,8 @@ def _walk(
             if not found:
                 return
             tries.append(found)
-        problems.extend(min(tries, key=len) if tries else [f"{where}: no alternative fits"])
+        tries.sort(key=len)
+        problems.extend(tries[0] if tries else [f"{where}: no alternative fits"])
         return
     if isinstance(value, dict) and "properties" in node:
         properties: dict[str, Any] = node["properties"]
