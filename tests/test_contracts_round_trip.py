@@ -31,7 +31,7 @@ def approved_plan(office: str) -> EventEnvelope:
         trade="poultry",
         locality={"region": "Centre-Est", "commune": "Tenkodogo"},  # type: ignore[arg-type]
         approved_on=date(2018, 11, 20),
-        approved_budget=[{"item": "laying hens", "quantity": 200, "unit_cost": 3500}],  # type: ignore[list-item]
+        approved_budget=[{"item": "laying_hens", "quantity": 200, "unit_cost": 3500}],  # type: ignore[list-item]
         approved_total=700_000,
         currency="XOF",
     )
@@ -44,7 +44,7 @@ def approved_plan(office: str) -> EventEnvelope:
         countryoffice=office,
         correlationid=str(uuid4()),
         actor="secretary-1",
-        dataversion=1,
+        dataversion=PlanApproved.event_version,
         data=payload.model_dump(mode="json"),
     )
 

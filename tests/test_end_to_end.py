@@ -24,6 +24,7 @@ from reintegration_scenarios.runner import Runner, read_funnel
 from reintegration_sdk.auth import Role
 from reintegration_sdk.testing.infrastructure import Infrastructure, load_services_module
 from reintegration_sdk.testing.platform import LocalPlatform, local_platform
+from reintegration_sdk.testing.recording import free_text_on_the_wire, record_office
 from reintegration_sdk.testing.service import untouched_office
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(420)]
@@ -111,6 +112,17 @@ async def test_a_small_programme_flows_through_all_five_services_and_survives_a_
         assert sum(r["awaiting_officer"] for r in before["procurement reviews"]) == (
             plans["plan_submitted"] - plans["plan_reviewed"]
         )
+        # No free text on the wire: every record of every reintegration.<office>.* topic, as
+        # published, holds only classified fields, none free text, each within its pattern.
+        records = await record_office(infrastructure.kafka_bootstrap_servers, office)
+        assert {r.topic.rsplit(".", 1)[-1] for r in records} >= {
+            "intake",
+            "training",
+            "committee",
+            "procurement",
+            "monitoring",
+        }
+        assert free_text_on_the_wire(records) == []
 
         await platform.stop()
         for service in SERVICES:

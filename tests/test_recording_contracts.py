@@ -14,7 +14,11 @@ import pytest
 
 from reintegration_contracts import Domain, EnvelopeError, read_event, topic_for
 from reintegration_contracts.registry import latest_version
-from reintegration_sdk.testing.recording import RecordedRecord, read_recording
+from reintegration_sdk.testing.recording import (
+    RecordedRecord,
+    free_text_on_the_wire,
+    read_recording,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -45,10 +49,17 @@ def test_the_recording_is_one_office_running_the_whole_pipeline() -> None:
     assert len(offices) == 1
     office = offices.pop()
     topics = Counter(record.topic for record in RECORDS)
-    assert set(topics) == {topic_for(office, domain) for domain in Domain}
+    # The five pipeline domains, and the office's programme configuration the scenario sets.
+    assert set(topics) == {topic_for(office, domain) for domain in (*Domain, "programme")}
     assert len({envelope.id for envelope in envelopes}) == len(envelopes)
 
 
 def test_a_record_comes_back_byte_for_byte() -> None:
     for record in RECORDS[:50]:
         assert RecordedRecord.from_json(record.to_json()) == record
+
+
+def test_no_recorded_event_carries_free_text() -> None:
+    # The small scenario as the services published it: no field classified free text, no
+    # unclassified field, no string outside its field's pattern or categories.
+    assert free_text_on_the_wire(RECORDS) == []

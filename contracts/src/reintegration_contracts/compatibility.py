@@ -2,14 +2,15 @@
 
 The rule of DESIGN.md: adding an optional field is compatible; anything else (a removed or
 renamed field, a field made required or optional, a changed type or enum) needs a new version
-and an upcaster. Titles, descriptions, examples and defaults are documentation and may change.
+and an upcaster. Titles, descriptions, examples, defaults and field classifications are
+documentation and may change.
 """
 
 import json
 from typing import Any
 
 Schema = dict[str, Any]
-_DOC_KEYS = frozenset({"title", "description", "examples", "default"})
+_DOC_KEYS = frozenset({"title", "description", "examples", "default", "x-classification"})
 
 
 def compatibility_problems(old: Schema, new: Schema) -> list[str]:

@@ -103,6 +103,14 @@ def all_kinds() -> list[EventKind]:
     return sorted(_kinds.values(), key=lambda k: (k.domain, k.name, k.version))
 
 
+def kind_of(name: str, version: int) -> type[EventPayload]:
+    """The payload model of exactly `name` v`version` (no upcasting)."""
+    kind = _kinds.get((name, version))
+    if kind is None:
+        raise UnknownEventType(f"unknown event type {name} v{version}")
+    return kind.model
+
+
 def latest_version(name: str) -> int:
     versions = [v for (n, v) in _kinds if n == name]
     if not versions:

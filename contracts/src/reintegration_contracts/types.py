@@ -1,11 +1,14 @@
 """Value types shared by many payloads. None of them identifies a person."""
 
+import re
+import unicodedata
 from enum import StrEnum
 from typing import Annotated
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from reintegration_contracts.classification import classified
 from reintegration_contracts.countries import is_country_code
 
 
@@ -41,6 +44,32 @@ Trade = Annotated[
     ),
 ]
 Amount = Annotated[int, Field(ge=0, description="Whole units of the office's currency")]
+
+ITEM_CODE_PATTERN = r"^[a-z][a-z0-9_]{1,59}$"
+ItemCode = Annotated[
+    str,
+    Field(
+        pattern=ITEM_CODE_PATTERN,
+        description=(
+            "A catalogue item code, the key of procurement's price catalogue; the item's name "
+            "in words stays in the owning service's database"
+        ),
+        examples=["sewing_machine", "livestock_feed"],
+    ),
+]
+
+
+def item_code(words: str) -> str:
+    """The catalogue code of an item named in words: 'Sewing machine' -> 'sewing_machine'.
+
+    The same words always give the same code, so a budget line and a catalogue entry named by
+    hand meet on one code (case, spaces, punctuation and accents aside)."""
+    ascii_words = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode()
+    code = re.sub(r"[^a-z0-9]+", "_", ascii_words.lower()).strip("_")
+    if not code or not code[0].isalpha():
+        code = f"item_{code}".rstrip("_")
+    code = code[:60].rstrip("_")
+    return code if len(code) >= 2 else f"{code}_item"
 
 
 class Sex(StrEnum):
@@ -99,6 +128,7 @@ class Track(StrEnum):
     OTHER = "other"
 
 
+@classified(reference="region commune")
 class Locality(BaseModel):
     """Where something happens, to commune level: never an exact address."""
 
@@ -108,6 +138,7 @@ class Locality(BaseModel):
     commune: str = Field(min_length=1, max_length=80, examples=["Tenkodogo"])
 
 
+@classified(category="trade", count="years_of_experience")
 class DeclaredTrade(BaseModel):
     model_config = ConfigDict(frozen=True)
 

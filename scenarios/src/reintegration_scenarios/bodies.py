@@ -166,7 +166,13 @@ def plan(s: Scenario, p: Plan, ids: dict[int, str]) -> Body:
             }
             for line in p.lines
         ],
-        "in_kind_contribution": [{"description": p.in_kind[0], "value": p.in_kind[1]}],
+        "in_kind_contribution": [
+            {
+                "kind": s.business_plans.trades[p.trade].in_kind_kind.value,
+                "description": p.in_kind[0],
+                "value": p.in_kind[1],
+            }
+        ],
         "currency": s.currency,
         "submitted_on": str(p.submitted_on),
     }
@@ -183,10 +189,19 @@ def committee_session(s: Scenario, session: CommitteeSession) -> Body:
 
 def decision(d: Decision, session_id: str) -> tuple[str, Body]:
     """The route (approval, rejection, amendment) and its body."""
+    # The categories are what the events carry; the committee's words stay in its database.
     if d.fate is Fate.REJECTED:
-        return "rejection", {"session_id": session_id, "reasons": list(d.reasons)}
+        return "rejection", {
+            "session_id": session_id,
+            "reasons": [r.reason.value for r in d.reasons],
+            "note": "; ".join(r.words for r in d.reasons),
+        }
     if d.fate is Fate.AMENDED:
-        return "amendment", {"session_id": session_id, "conditions": list(d.conditions)}
+        return "amendment", {
+            "session_id": session_id,
+            "conditions": [c.condition.value for c in d.conditions],
+            "note": "; ".join(c.words for c in d.conditions),
+        }
     return "approval", {"session_id": session_id}
 
 

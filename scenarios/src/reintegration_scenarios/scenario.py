@@ -14,7 +14,12 @@ from typing import Annotated, Any, Literal, Self
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from reintegration_contracts.events.committee import CommitteeMember
+from reintegration_contracts.events.committee import (
+    ConditionKind,
+    InKindKind,
+    MemberRole,
+    RejectionReason,
+)
 from reintegration_contracts.events.intake import ConsentPurpose, ExpertPresence, PartnerCategory
 from reintegration_contracts.types import Locality, ReturnType, Slug, Trade, Vulnerability
 
@@ -184,6 +189,20 @@ class TradePlan(_Section):
         default_factory=list, description="Items whose quantity grows with the group"
     )
     in_kind: str = "workspace and own tools"
+    in_kind_kind: InKindKind = InKindKind.WORKSPACE
+
+
+class RejectedFor(_Section):
+    """A reason the committee gives, as its category (sent) and in its words (kept by the
+    committee service, never in an event)."""
+
+    reason: RejectionReason
+    words: str
+
+
+class SetCondition(_Section):
+    condition: ConditionKind
+    words: str
 
 
 class BusinessPlans(_Section):
@@ -197,9 +216,14 @@ class BusinessPlans(_Section):
     rejected_share: Share = Field(
         default=1.0, description="Of reviewed plans not approved: rejected (else still waiting)"
     )
-    rejection_reasons: list[str] = Field(min_length=1)
-    conditions: list[str] = Field(
-        default_factory=lambda: ["Site visit before the kit is handed over"]
+    rejection_reasons: list[RejectedFor] = Field(min_length=1)
+    conditions: list[SetCondition] = Field(
+        default_factory=lambda: [
+            SetCondition(
+                condition=ConditionKind.SITE_VISIT_BEFORE_KIT,
+                words="Site visit before the kit is handed over",
+            )
+        ]
     )
 
 
@@ -209,10 +233,17 @@ class CataloguePrice(_Section):
     supplier: str
 
 
+class CommitteeMemberSeat(_Section):
+    """A seat by role, and the organisation holding it (in words: committee keeps them)."""
+
+    role: MemberRole
+    organisation: str = Field(min_length=1, max_length=120)
+
+
 class Committee(_Section):
     plans_per_session: int = Field(default=5, ge=1, le=50)
     days_after_review: Days = (7, 30)
-    members: list[CommitteeMember] = Field(min_length=3)
+    members: list[CommitteeMemberSeat] = Field(min_length=3)
 
 
 class KitLine(_Section):

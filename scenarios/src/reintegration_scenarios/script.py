@@ -16,7 +16,13 @@ from typing import TypeVar
 
 from reintegration_contracts.types import Locality, ReturnType, Sex, Track, Vulnerability
 from reintegration_scenarios.names import person_name
-from reintegration_scenarios.scenario import BudgetItem, Scenario, Survey
+from reintegration_scenarios.scenario import (
+    BudgetItem,
+    RejectedFor,
+    Scenario,
+    SetCondition,
+    Survey,
+)
 
 # Monitoring's stages, in funnel order (the read model's own names).
 STAGES = (
@@ -159,8 +165,8 @@ class Decision:
     plan: int
     session: int
     fate: Fate
-    reasons: tuple[str, ...] = ()
-    conditions: tuple[str, ...] = ()
+    reasons: tuple[RejectedFor, ...] = ()
+    conditions: tuple[SetCondition, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,7 @@ def a_budget_review(
         reviewer="automatic",
         lines=[
             ReviewedLine(
-                item="sewing machine",
+                item="sewing_machine",
                 quantity=2,
                 submitted_unit_cost=90_000,
                 reviewed_unit_cost=80_000 - 1_000 * (revision - 1),

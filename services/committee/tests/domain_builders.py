@@ -21,9 +21,11 @@ from committee.domain import (
 )
 from reintegration_contracts.events.committee import (
     BudgetLine,
-    CommitteeMember,
+    CommitteeSeat,
     CommitteeSessionHeld,
+    ConditionKind,
     InKindContribution,
+    InKindKind,
     MemberRole,
     PlanAmended,
     PlanApproved,
@@ -31,6 +33,7 @@ from reintegration_contracts.events.committee import (
     PlanKind,
     PlanRejected,
     PlanSubmitted,
+    RejectionReason,
     ReviewedBudgetLine,
 )
 from reintegration_contracts.events.procurement import (
@@ -51,17 +54,18 @@ AWA, BILA, CHEICK = (UUID(f"00000000-0000-4000-8000-00000000000{n}") for n in (1
 TENKODOGO = Locality(region="Centre-Est", commune="Tenkodogo")
 KOUPELA = Locality(region="Centre-Est", commune="Koupela")
 
-SEWING_MACHINE = BudgetLine(
-    item="sewing machine", quantity=2, unit_cost=90_000, specification="pedal"
-)
+SEWING_MACHINE = BudgetLine(item="sewing_machine", quantity=2, unit_cost=90_000, specified=True)
 FABRIC = BudgetLine(item="fabric", quantity=10, unit_cost=5_000)
-# What procurement reviewed: the machine at the catalogue price, its specification kept.
+# What procurement reviewed: the machine at the catalogue price, still specified.
 REVIEWED_BUDGET = [SEWING_MACHINE.model_copy(update={"unit_cost": 80_000}), FABRIC]
-WORKSHOP = InKindContribution(description="workshop space", value=60_000)
-MAYOR = CommitteeMember(role=MemberRole.LOCAL_AUTHORITY, organisation="Mairie de Tenkodogo")
-NGO = CommitteeMember(role=MemberRole.CIVIL_SOCIETY, organisation="Association des femmes")
-AGRONOMIST = CommitteeMember(role=MemberRole.TECHNICAL_EXPERT, organisation="DRA Centre-Est")
-EMPLOYMENT_AGENCY = CommitteeMember(role=MemberRole.TECHNICAL_EXPERT, organisation="ANPE")
+WORKSHOP = InKindContribution(kind=InKindKind.WORKSPACE, value=60_000)
+MAYOR = CommitteeSeat(role=MemberRole.LOCAL_AUTHORITY)
+NGO = CommitteeSeat(role=MemberRole.CIVIL_SOCIETY)
+AGRONOMIST = CommitteeSeat(role=MemberRole.TECHNICAL_EXPERT)
+EMPLOYMENT_AGENCY = CommitteeSeat(role=MemberRole.TECHNICAL_EXPERT)
+SATURATED = RejectionReason.MARKET_SATURATED
+VISIT_FIRST = ConditionKind.SITE_VISIT_BEFORE_KIT
+FABRIC_ONLY = ConditionKind.STAGED_DELIVERY
 
 
 def a_submission(**changes: Any) -> SubmitPlan:
@@ -71,7 +75,6 @@ def a_submission(**changes: Any) -> SubmitPlan:
         beneficiary_ids=(AWA, BILA),
         sector="crafts",
         trade="tailoring",
-        activity="A tailoring workshop for school uniforms",
         locality=TENKODOGO,
         budget_lines=(SEWING_MACHINE, FABRIC),
         in_kind_contribution=(WORKSHOP,),
@@ -91,7 +94,6 @@ def plan_submitted(**changes: Any) -> PlanSubmitted:
         "beneficiary_ids": [AWA, BILA],
         "sector": "crafts",
         "trade": "tailoring",
-        "activity": "A tailoring workshop for school uniforms",
         "locality": TENKODOGO,
         "budget_lines": [SEWING_MACHINE, FABRIC],
         "in_kind_contribution": [WORKSHOP],
@@ -111,7 +113,7 @@ def a_review(
 ) -> BudgetReviewed:
     lines = [
         ReviewedLine(
-            item="sewing machine",
+            item="sewing_machine",
             quantity=2,
             submitted_unit_cost=90_000,
             reviewed_unit_cost=80_000,
@@ -155,12 +157,12 @@ def review_noted(revision: int = 1, reviewed_on: date = REVIEWED_ON) -> PlanBudg
         submitted_total=230_000,
         lines=[
             ReviewedBudgetLine(
-                item="sewing machine",
+                item="sewing_machine",
                 quantity=2,
                 submitted_unit_cost=90_000,
                 reviewed_unit_cost=80_000,
                 flags=["above_catalogue_price"],
-                reason="above catalogue price",
+                reasons=[LineReason.ABOVE_CATALOGUE_PRICE],
             ),
             ReviewedBudgetLine(
                 item="fabric", quantity=10, submitted_unit_cost=5_000, reviewed_unit_cost=5_000
@@ -219,12 +221,12 @@ def plan_amended(**changes: Any) -> PlanAmended:
     return PlanAmended(**(values | changes))
 
 
-def plan_rejected(*reasons: str) -> PlanRejected:
+def plan_rejected(*reasons: RejectionReason) -> PlanRejected:
     return PlanRejected(
         plan_id=PLAN_ID,
         session_id=SESSION_ID,
         rejected_on=HELD_ON,
-        reasons=list(reasons or ("saturated",)),
+        reasons=list(reasons or (SATURATED,)),
     )
 
 
@@ -232,12 +234,14 @@ def approve_in(session: CommitteeSessionHeld | None) -> ApprovePlan:
     return ApprovePlan(plan_id=PLAN_ID, session_id=SESSION_ID, session=session)
 
 
-def reject_in(session: CommitteeSessionHeld, reasons: tuple[str, ...]) -> RejectPlan:
+def reject_in(session: CommitteeSessionHeld, reasons: tuple[RejectionReason, ...]) -> RejectPlan:
     return RejectPlan(PLAN_ID, SESSION_ID, reasons, session=session)
 
 
 def amend_in(
-    session: CommitteeSessionHeld, lines: tuple[BudgetLine, ...] | None, conditions: tuple[str, ...]
+    session: CommitteeSessionHeld,
+    lines: tuple[BudgetLine, ...] | None,
+    conditions: tuple[ConditionKind, ...],
 ) -> AmendPlan:
     return AmendPlan(PLAN_ID, SESSION_ID, lines, conditions, session=session)
 

@@ -144,7 +144,9 @@ async def test_roles_and_tokens(committee: CommitteeUnderTest) -> None:
 
     anonymous = await committee.client.get(committee.url("/plans"))
     caseworker_decides = await committee.post(
-        f"/plans/{plan_id}/rejection", {"session_id": str(uuid4()), "reasons": ["no"]}, "caseworker"
+        f"/plans/{plan_id}/rejection",
+        {"session_id": str(uuid4()), "reasons": ["other"]},
+        "caseworker",
     )
     secretary_sets_threshold = await committee.client.put(
         committee.url("/convening-threshold"),

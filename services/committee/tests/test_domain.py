@@ -27,9 +27,10 @@ from reintegration_contracts.events.committee import (
     PlanBudgetReviewNoted,
     PlanKind,
     PlanSubmitted,
+    RejectionReason,
     ReviewedBudgetLine,
 )
-from reintegration_contracts.events.procurement import BudgetReviewed
+from reintegration_contracts.events.procurement import BudgetReviewed, LineReason
 from reintegration_contracts.events.training import CourseKind, TrainingCompleted
 from reintegration_contracts.types import Locality
 from reintegration_sdk import InvalidField, InvalidFields, NotFound, RuleViolation
@@ -41,6 +42,7 @@ from .domain_builders import (
     CHEICK,
     EMPLOYMENT_AGENCY,
     FABRIC,
+    FABRIC_ONLY,
     KOUPELA,
     MAYOR,
     NGO,
@@ -50,6 +52,7 @@ from .domain_builders import (
     SESSION_ID,
     SEWING_MACHINE,
     TODAY,
+    VISIT_FIRST,
     a_review,
     a_session,
     a_submission,
@@ -323,12 +326,12 @@ def test_the_noted_review_puts_the_reviewed_budget_beside_the_submitted_one() ->
     [noted] = plans.given([plan_submitted()], NoteBudgetReview(a_review()))
     assert isinstance(noted, PlanBudgetReviewNoted)
     assert noted.lines[0] == ReviewedBudgetLine(
-        item="sewing machine",
+        item="sewing_machine",
         quantity=2,
         submitted_unit_cost=90_000,
         reviewed_unit_cost=80_000,
         flags=["above_catalogue_price"],
-        reason="above catalogue price",
+        reasons=[LineReason.ABOVE_CATALOGUE_PRICE],
     )
     assert (noted.submitted_total, noted.reviewed_total, noted.flagged_lines) == (
         230_000,
@@ -364,30 +367,30 @@ WITHOUT_AUTHORITY = a_session(members=[NGO, AGRONOMIST, EMPLOYMENT_AGENCY])
         pytest.param(REVIEWED, approve_in(a_session()), [plan_approved()], id="approve"),
         pytest.param(
             REVIEWED,
-            reject_in(a_session(), ("no market",)),
-            [plan_rejected("no market")],
+            reject_in(a_session(), (RejectionReason.NOT_VIABLE,)),
+            [plan_rejected(RejectionReason.NOT_VIABLE)],
             id="reject",
         ),
         pytest.param(
             REVIEWED,
-            amend_in(a_session(), (FABRIC,), ("start with fabric only",)),
+            amend_in(a_session(), (FABRIC,), (FABRIC_ONLY,)),
             [
-                plan_amended(budget_lines=[FABRIC], conditions=["start with fabric only"]),
+                plan_amended(budget_lines=[FABRIC], conditions=[FABRIC_ONLY]),
                 plan_approved(
                     approved_budget=[FABRIC],
                     approved_total=50_000,
                     amended=True,
-                    conditions=["start with fabric only"],
+                    conditions=[FABRIC_ONLY],
                 ),
             ],
             id="amend-budget-and-conditions",
         ),
         pytest.param(
             REVIEWED,
-            amend_in(a_session(), None, ("visit the workshop first",)),
+            amend_in(a_session(), None, (VISIT_FIRST,)),
             [
-                plan_amended(conditions=["visit the workshop first"]),
-                plan_approved(amended=True, conditions=["visit the workshop first"]),
+                plan_amended(conditions=[VISIT_FIRST]),
+                plan_approved(amended=True, conditions=[VISIT_FIRST]),
             ],
             id="amend-conditions-only",
         ),
@@ -399,7 +402,7 @@ WITHOUT_AUTHORITY = a_session(members=[NGO, AGRONOMIST, EMPLOYMENT_AGENCY])
         ),
         pytest.param(
             [plan_submitted()],
-            reject_in(a_session(), ("x y z",)),
+            reject_in(a_session(), (RejectionReason.OTHER,)),
             Refused("budget_not_reviewed"),
             id="reject-before-budget-review",
         ),
@@ -510,15 +513,15 @@ def test_approval_carries_the_reviewed_budget_and_names_the_session() -> None:
 
 
 def test_an_amendment_is_approved_as_amended() -> None:
-    command = amend_in(a_session(), (FABRIC,), ("start with fabric only",))
+    command = amend_in(a_session(), (FABRIC,), (FABRIC_ONLY,))
     amendment, approval = plans.given(REVIEWED, command)
-    assert amendment == plan_amended(budget_lines=[FABRIC], conditions=["start with fabric only"])
+    assert amendment == plan_amended(budget_lines=[FABRIC], conditions=[FABRIC_ONLY])
     assert isinstance(amendment, PlanAmended)
     assert isinstance(approval, PlanApproved)
     assert amendment.budget_lines == approval.approved_budget == [FABRIC]
     assert approval.approved_total == 50_000
     assert approval.amended is True
-    assert approval.conditions == ["start with fabric only"]
+    assert approval.conditions == [FABRIC_ONLY]
 
 
 @pytest.mark.parametrize(
@@ -535,11 +538,11 @@ def test_a_plan_status_follows_its_stream(given: list[PlanEvent], status: PlanSt
 
 
 def test_a_submitted_plan_is_the_state_its_first_event_starts() -> None:
-    plan = folded([plan_submitted(), review_noted(), plan_rejected("no market")])
+    plan = folded([plan_submitted(), review_noted(), plan_rejected(RejectionReason.NOT_VIABLE)])
     assert isinstance(plan.submitted, PlanSubmitted)
     assert plan.submitted == plan_submitted()
     assert plan.review == review_noted()
-    assert plan.decision == plan_rejected("no market")
+    assert plan.decision == plan_rejected(RejectionReason.NOT_VIABLE)
     assert plans.fold([]) is None
 
 

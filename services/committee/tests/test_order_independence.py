@@ -42,10 +42,9 @@ def _plan(plan_id: UUID, returnee_id: UUID, on: date) -> EventEnvelope:
         beneficiary_ids=[returnee_id],
         sector="crafts",
         trade="tailoring",
-        activity="A tailoring shop",
         locality=Locality(region="Centre-Est", commune="Tenkodogo"),
-        budget_lines=[{"item": "sewing machine", "quantity": 1, "unit_cost": 90000}],
-        in_kind_contribution=[{"description": "workshop space", "value": 60000}],
+        budget_lines=[{"item": "sewing_machine", "quantity": 1, "unit_cost": 90000}],
+        in_kind_contribution=[{"kind": "workspace", "value": 60000}],
         currency="XOF",
         submitted_on=on,
     )
@@ -57,7 +56,7 @@ def resubmission_story() -> list[EventEnvelope]:
     rejection comes first; another order passes through two open plans at once."""
     awa, first, second = uuid4(), uuid4(), uuid4()
     rejected = PlanRejected(
-        plan_id=first, session_id=uuid4(), rejected_on=date(2025, 4, 20), reasons=["Not viable"]
+        plan_id=first, session_id=uuid4(), rejected_on=date(2025, 4, 20), reasons=["not_viable"]
     )
     return [
         _plan(first, awa, date(2025, 4, 1)),

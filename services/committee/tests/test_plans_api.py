@@ -50,12 +50,15 @@ async def test_a_plan_goes_from_submission_through_review_to_approval(
     plan = (await committee.get(f"/plans/{plan_id}")).json()
     assert plan["status"] == "approved"
     assert plan["budget"][0] == {
-        "item": "sewing machine",
+        "item": "sewing_machine",
+        "item_name": "sewing machine",
+        "specification": None,
         "quantity": 2,
         "submitted_unit_cost": 90_000,
         "reviewed_unit_cost": 80_000,
         "flags": ["above_catalogue_price"],
         "review_reason": "above catalogue price",
+        "review_reasons": ["above_catalogue_price"],
         "approved_quantity": 2,
         "approved_unit_cost": 80_000,
     }
@@ -169,12 +172,17 @@ async def test_amending_approves_as_amended_and_rejecting_gives_reasons(
         {
             "session_id": session,
             "budget_lines": [{"item": "sewing machine", "quantity": 1, "unit_cost": 80_000}],
-            "conditions": ["Start with one machine"],
+            "conditions": ["staged_delivery"],
+            "note": "Start with one machine",
         },
     )
     rejected = await committee.post(
         f"/plans/{rejected_plan}/rejection",
-        {"session_id": session, "reasons": ["Too many tailors in the commune"]},
+        {
+            "session_id": session,
+            "reasons": ["market_saturated"],
+            "note": "Too many tailors in the commune",
+        },
     )
 
     assert amended.json()["events"] == ["PlanAmended", "PlanApproved"]
@@ -182,7 +190,19 @@ async def test_amending_approves_as_amended_and_rejecting_gives_reasons(
     [*_, approval] = await committee.published(f"plan-{amended_plan}", 4)
     assert approval.data["amended"] is True
     assert approval.data["approved_total"] == 80_000
-    assert approval.data["conditions"] == ["Start with one machine"]
+    assert approval.data["conditions"] == ["staged_delivery"]
+    # The words stay in committee's database and its API shows them; no event carries them.
+    published = await committee.published(f"plan-{rejected_plan}", 3)
+    assert [e.data["reasons"] for e in published if e.type.endswith("PlanRejected")] == [
+        ["market_saturated"]
+    ]
+    assert "tailors" not in str([e.data for e in published]) + str(approval.data)
+    amended_detail = (await committee.get(f"/plans/{amended_plan}")).json()
+    assert amended_detail["decision"]["conditions"] == ["staged_delivery"]
+    assert amended_detail["decision"]["note"] == "Start with one machine"
+    rejected_detail = (await committee.get(f"/plans/{rejected_plan}")).json()
+    assert rejected_detail["decision"]["reasons"] == ["market_saturated"]
+    assert rejected_detail["decision"]["note"] == "Too many tailors in the commune"
     detail = (await committee.get(f"/sessions/{session}")).json()
     assert {d["status"] for d in detail["decisions"]} == {"approved", "rejected"}
     # A rejected plan frees its beneficiary for a new one.
@@ -282,7 +302,7 @@ async def test_a_returnee_whose_plan_was_rejected_may_be_in_a_new_one_but_not_wh
     for plan_id in (rejected, approved):
         await committee.reviewed(plan_id)
     session = str(await committee.session_held(locality))
-    no_market = {"session_id": session, "reasons": ["No market for it"]}
+    no_market = {"session_id": session, "reasons": ["market_saturated"]}
     assert (await committee.post(f"/plans/{rejected}/rejection", no_market)).status_code == 201
     approval = await committee.post(f"/plans/{approved}/approval", {"session_id": session})
     assert approval.status_code == 201

@@ -34,8 +34,8 @@ async def test_the_funnel_counts_plans_and_beneficiaries_at_each_stage(
     for reviewed in (approved, amended, rejected, waiting_decision):
         await committee.reviewed(reviewed)
     session = str(await committee.session_held(locality))
-    conditions = {"session_id": session, "conditions": ["Register the cooperative first"]}
-    reasons = {"session_id": session, "reasons": ["No market for it"]}
+    conditions = {"session_id": session, "conditions": ["other"], "note": "Register first"}
+    reasons = {"session_id": session, "reasons": ["market_saturated"]}
     decisions = [
         await committee.post(f"/plans/{approved}/approval", {"session_id": session}),
         await committee.post(f"/plans/{amended}/amendment", conditions),

@@ -529,7 +529,7 @@ def test_a_case_stage_is_a_function_of_what_is_known(
 
 def test_upstream_events_show_the_stage_reached() -> None:
     rejected = PlanRejected(
-        plan_id=uuid4(), session_id=uuid4(), rejected_on=TODAY, reasons=["not viable"]
+        plan_id=uuid4(), session_id=uuid4(), rejected_on=TODAY, reasons=["market_saturated"]
     )
 
     assert stage_reached_by(rejected) is Stage.PLAN_REJECTED

@@ -96,9 +96,8 @@ def plan_submitted(
         beneficiary_ids=beneficiaries,
         sector="crafts",
         trade=trade,
-        activity="A tailoring shop",
         locality=TENKODOGO,
-        budget_lines=[{"item": "sewing machine", "quantity": 1, "unit_cost": 90000}],
+        budget_lines=[{"item": "sewing_machine", "quantity": 1, "unit_cost": 90000}],
         currency="XOF",
         submitted_on=on,
     )
@@ -115,7 +114,7 @@ def plan_reviewed(plan_id: UUID, on: date) -> committee.PlanBudgetReviewNoted:
         submitted_total=90000,
         lines=[
             {
-                "item": "sewing machine",
+                "item": "sewing_machine",
                 "quantity": 1,
                 "submitted_unit_cost": 90000,
                 "reviewed_unit_cost": 90000,
@@ -135,7 +134,7 @@ def plan_approved(
         trade=trade,
         locality=TENKODOGO,
         approved_on=on,
-        approved_budget=[{"item": "sewing machine", "quantity": 1, "unit_cost": 90000}],
+        approved_budget=[{"item": "sewing_machine", "quantity": 1, "unit_cost": 90000}],
         approved_total=90000,
         currency="XOF",
     )
@@ -151,7 +150,7 @@ def kit_delivered(
         beneficiary_ids=beneficiaries,
         trade=trade,
         delivered_on=on,
-        items=[{"item": "sewing machine", "quantity": 1, "value": 90000}],
+        items=[{"item": "sewing_machine", "quantity": 1, "value": 90000}],
         total_value=90000,
         currency="XOF",
         acknowledged_by_beneficiary=True,

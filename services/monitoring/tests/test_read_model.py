@@ -178,7 +178,7 @@ def test_a_returnee_with_two_trainings_and_a_second_plan_has_one_trade_in_any_or
                 plan_id=first,
                 session_id=uuid4(),
                 rejected_on=date(2024, 4, 20),
-                reasons=["Market saturated"],
+                reasons=["market_saturated"],
             ),
             plan_submitted(second, [AMINA], date(2024, 5, 2), trade="poultry"),
         ]

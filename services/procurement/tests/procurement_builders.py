@@ -18,10 +18,8 @@ from reintegration_sdk.testing.service import auth_headers
 
 TODAY = datetime.now(UTC).date()  # the service dates by UTC too
 LOCALITY = Locality(region="Centre-Est", commune="Tenkodogo")
-SEWING_MACHINE = BudgetLine(
-    item="sewing machine", quantity=1, unit_cost=120_000, specification="pedal, Butterfly"
-)
-FABRIC = BudgetLine(item="fabric", quantity=10, unit_cost=1_500, specification="wax, 6 yards")
+SEWING_MACHINE = BudgetLine(item="sewing_machine", quantity=1, unit_cost=120_000, specified=True)
+FABRIC = BudgetLine(item="fabric", quantity=10, unit_cost=1_500, specified=True)
 
 
 def officer(office: str) -> dict[str, str]:
@@ -40,7 +38,6 @@ def plan_submitted(
         beneficiary_ids=[uuid4()],
         sector="crafts",
         trade=trade,
-        activity="A tailoring workshop",
         locality=LOCALITY,
         budget_lines=list(lines or (SEWING_MACHINE, FABRIC)),
         currency="XOF",
@@ -66,7 +63,7 @@ def plan_approved(plan_id: UUID, *lines: BudgetLine, days_ago: int = 10) -> Plan
 
 def plan_rejected(plan_id: UUID) -> PlanRejected:
     return PlanRejected(
-        plan_id=plan_id, session_id=uuid4(), rejected_on=TODAY, reasons=["not viable here"]
+        plan_id=plan_id, session_id=uuid4(), rejected_on=TODAY, reasons=["not_viable"]
     )
 
 

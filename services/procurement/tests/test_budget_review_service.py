@@ -168,7 +168,7 @@ async def test_officers_see_the_reviews_waiting_for_them(procurement) -> None:
         response = await client.post(procurement.url("/prices"), json=item, headers=headers)
         assert response.status_code == 200, response.text
     settled, waiting = uuid4(), uuid4()
-    iron = SEWING_MACHINE.model_copy(update={"item": "charcoal iron", "unit_cost": 7_500})
+    iron = SEWING_MACHINE.model_copy(update={"item": "charcoal_iron", "unit_cost": 7_500})
     await publish(
         procurement.infrastructure,
         [

@@ -57,7 +57,7 @@ async def test_a_kit_changes_by_versions_that_returnees_review(procurement) -> N
     refused = await client.post(url, json=twice, headers=headers)
     assert refused.status_code == 422
     assert refused.json()["fields"] == [
-        {"field": "body.items.1.item", "reason": "'Mask' is listed twice"}
+        {"field": "body.items.1.item", "reason": "'mask' is listed twice"}
     ]
     second = {"items": [*first["items"], {"item": "mask", "quantity": 1}]}
     assert (await client.post(url, json=second, headers=headers)).json()["kit_version"] == 2

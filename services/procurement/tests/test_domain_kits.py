@@ -16,12 +16,13 @@ from reintegration_contracts.events.procurement import (
     KitItem,
     KitReviewedByReturnees,
 )
+from reintegration_contracts.types import item_code
 from reintegration_sdk.errors import InvalidField, NotFound
 
 pytestmark = pytest.mark.unit
 
 TODAY = date(2024, 5, 10)
-MACHINE = KitItem(item="sewing machine", quantity=1)
+MACHINE = KitItem(item="sewing_machine", quantity=1)
 SCISSORS = KitItem(item="scissors", quantity=2)
 
 
@@ -95,7 +96,9 @@ def test_kit_decisions(given, command, expected) -> None:
     [
         pytest.param(
             [],
-            DefineKit("tailoring", (MACHINE, KitItem(item="Sewing  Machine", quantity=2))),
+            DefineKit(
+                "tailoring", (MACHINE, KitItem(item=item_code("Sewing  Machine"), quantity=2))
+            ),
             InvalidField,
             "items.1.item",
             id="an item listed twice",

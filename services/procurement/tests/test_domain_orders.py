@@ -38,18 +38,18 @@ ORDERED_ON = date(2024, 3, 2)
 TODAY = date(2024, 4, 1)
 
 PLAN_BUDGET = (
-    BudgetLine(item="sewing machine", quantity=1, unit_cost=90_000, specification="pedal"),
-    BudgetLine(item="fabric", quantity=10, unit_cost=1_500, specification="wax, 6 yards"),
+    BudgetLine(item="sewing_machine", quantity=1, unit_cost=90_000, specified=True),
+    BudgetLine(item="fabric", quantity=10, unit_cost=1_500, specified=True),
 )
 APPROVED = ApprovedPlan(PLAN, (RETURNEE,), "tailoring", APPROVED_ON, PLAN_BUDGET, "XOF")
 TAILORING_KIT = KitDefined(
-    trade="tailoring", kit_version=2, items=[KitItem(item="Sewing machine", quantity=1)]
+    trade="tailoring", kit_version=2, items=[KitItem(item="sewing_machine", quantity=1)]
 )
 CERTIFIED = Certification(RETURNEE, "tailoring", APPROVED_ON)
 PRICES = price_catalogue.fold(
     [
         CatalogueItemPriced(
-            item="sewing machine", unit="piece", unit_price=85_000, supplier="S", currency="XOF"
+            item="sewing_machine", unit="piece", unit_price=85_000, supplier="S", currency="XOF"
         )
     ]
 )
@@ -71,7 +71,7 @@ def deliver(
     acknowledged=True,
 ):
     handed = items or (
-        DeliveredItem(item="Sewing Machine", quantity=1, value=90_000),
+        DeliveredItem(item="sewing_machine", quantity=1, value=90_000),
         DeliveredItem(item="fabric", quantity=10, value=15_000),
     )
     return DeliverKit(basis, entitled, Handover(handed, on, acknowledged), TODAY)
@@ -163,7 +163,7 @@ def test_a_delivery_records_items_values_and_acknowledgement() -> None:
     assert delivered.order_id == order_id_for_plan(PLAN)
     assert (delivered.total_value, delivered.currency) == (105_000, "XOF")
     assert delivered.acknowledged_by_beneficiary is True
-    assert [i.item for i in delivered.items] == ["Sewing Machine", "fabric"]
+    assert [i.item for i in delivered.items] == ["sewing_machine", "fabric"]
 
 
 @pytest.mark.parametrize(
@@ -208,12 +208,12 @@ def test_delivery_refusals(given, command, rule) -> None:
             deliver(DeliveredItem(item="iron", quantity=1, value=1)), "items.0.item", id="off order"
         ),
         pytest.param(
-            deliver(DeliveredItem(item="sewing machine", quantity=2, value=1)),
+            deliver(DeliveredItem(item="sewing_machine", quantity=2, value=1)),
             "items.0.quantity",
             id="more than ordered",
         ),
         pytest.param(
-            deliver(DeliveredItem(item="sewing machine", quantity=1, value=1)),
+            deliver(DeliveredItem(item="sewing_machine", quantity=1, value=1)),
             "items",
             id="fabric missing",
         ),

@@ -10,6 +10,7 @@ from procurement.domain.prices import (
     price_catalogue,
 )
 from reintegration_contracts.events.procurement import CatalogueItemPriced, PriceToleranceSet
+from reintegration_contracts.types import item_code
 from reintegration_sdk.errors import RuleViolation
 
 pytestmark = pytest.mark.unit
@@ -17,7 +18,11 @@ pytestmark = pytest.mark.unit
 
 def priced(item: str = "Sewing machine", unit_price: int = 90_000, currency: str = "XOF"):
     return CatalogueItemPriced(
-        item=item, unit="piece", unit_price=unit_price, supplier="Sahel Equip", currency=currency
+        item=item_code(item),
+        unit="piece",
+        unit_price=unit_price,
+        supplier="Sahel Equip",
+        currency=currency,
     )
 
 

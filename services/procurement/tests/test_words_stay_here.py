@@ -7,6 +7,7 @@ import pytest
 from procurement_builders import TODAY, officer, plan_submitted
 
 from reintegration_contracts import EventEnvelope, topic_for
+from reintegration_contracts.events.intake import ReturneeErased
 from reintegration_sdk.testing.service import eventually, publish, read_topic, upstream_event
 
 pytestmark = pytest.mark.integration
@@ -66,6 +67,8 @@ async def test_words_are_read_back_but_never_published(procurement) -> None:
     assert recorded.json()["feedback"] == ["quantity_too_low"]
     review_id = recorded.json()["review_id"]
     [current, *_] = (await client.get(procurement.url("/kits/tailoring"), headers=headers)).json()
+    # Items travel as codes; their names in words are read back from here.
+    assert current["items"] == [{"item": "sewing_machine", "quantity": 1, "name": "sewing machine"}]
     [words] = [r for r in current["returnee_reviews"] if r["feedback"] == [FEEDBACK]]
     assert words["feedback_categories"] == ["quantity_too_low"]
 
@@ -90,3 +93,49 @@ async def test_words_are_read_back_but_never_published(procurement) -> None:
     wire = " ".join(str(e.data) for e in on_the_wire)
     for words_said in (NOTE, REASON, FEEDBACK, "Ouedraogo", "Kabore", "Sawadogo"):
         assert words_said not in wire
+
+
+SPECIFICATION = "The Butterfly machine Awa Ouedraogo saw at Issa's"
+
+
+async def test_an_erasure_deletes_the_words_on_the_reviews_of_their_plans(procurement) -> None:
+    client, office, headers = procurement.client, procurement.office, officer(procurement.office)
+    awa, bila = uuid4(), uuid4()
+    plans = {awa: uuid4(), bila: uuid4()}
+    for returnee, plan_id in plans.items():
+        submitted = plan_submitted(plan_id).model_copy(update={"beneficiary_ids": [returnee]})
+        await publish(
+            procurement.infrastructure, [upstream_event(submitted, office, f"plan-{plan_id}")]
+        )
+
+    async def history(plan_id: object) -> list[dict]:  # type: ignore[type-arg]
+        answer = await client.get(procurement.url(f"/budget-reviews/{plan_id}"), headers=headers)
+        assert answer.status_code == 200, answer.text
+        return answer.json()  # type: ignore[no-any-return]
+
+    for plan_id in plans.values():
+        await eventually(lambda plan_id=plan_id: history(plan_id))
+        revision = {
+            "adjustments": [{"line": 1, "reason": REASON, "specification": SPECIFICATION}],
+            "note": NOTE,
+        }
+        url = procurement.url(f"/budget-reviews/{plan_id}/revisions")
+        revised = await client.post(url, json=revision, headers=headers)
+        assert revised.status_code == 201, revised.text
+        assert revised.json()["lines"][0]["specified"] is True
+        assert SPECIFICATION not in revised.text
+    [_, kept] = await history(plans[awa])
+    assert (kept["note"], kept["lines"][0]["specification"]) == (NOTE, SPECIFICATION)
+
+    erased = ReturneeErased(returnee_id=awa, erased_on=TODAY)
+    await publish(procurement.infrastructure, [upstream_event(erased, office, f"returnee-{awa}")])
+
+    async def words_gone() -> None:
+        [_, revised] = await history(plans[awa])
+        assert revised["note"] is None and revised["lines"][0]["specification"] is None
+        assert REASON not in str(revised)
+        assert revised["note_category"] == "other"  # the category stays, naming no one
+
+    await eventually(words_gone)
+    [_, bilas] = await history(plans[bila])
+    assert (bilas["note"], bilas["lines"][0]["specification"]) == (NOTE, SPECIFICATION)

@@ -286,7 +286,9 @@ const businessPlan = act({
       addLabel: "add.contribution",
       min: 1, // the committee takes no plan without the beneficiaries' own contribution
       fields: [
-        { kind: "text", path: "description", label: "f.description", required: true },
+        // The kind travels on the wire; the words stay in committee's database.
+        { kind: "select", path: "kind", label: "f.in_kind_kind", vocab: "InKindKind", required: true, default: "other" },
+        { kind: "text", path: "description", label: "f.description" },
         { kind: "number", path: "value", label: "f.value", required: true, min: 0 },
       ],
     },
@@ -368,9 +370,11 @@ const decision: Act = {
       required: true,
     },
     { kind: "ref", path: "session_id", label: "f.committee_session", source: "committeeSessions", required: true },
-    { kind: "lines", path: "reasons", label: "f.reasons", hint: "hint.lines", when: (v) => v["@decision"] === "rejection", required: true },
+    // Reasons and conditions travel as categories; the committee's words (note) stay local.
+    { kind: "multi", path: "reasons", label: "f.reasons", vocab: "RejectionReason", when: (v) => v["@decision"] === "rejection", required: true },
     { ...budgetLines("budget_lines", false), when: (v) => v["@decision"] === "amendment" },
-    { kind: "lines", path: "conditions", label: "f.conditions", hint: "hint.lines", when: (v) => v["@decision"] === "amendment" },
+    { kind: "multi", path: "conditions", label: "f.conditions", vocab: "ConditionKind", when: (v) => v["@decision"] === "amendment" },
+    { kind: "textarea", path: "note", label: "f.committee_note", hint: "hint.words_stay_local", when: (v) => v["@decision"] !== "approval" },
   ],
   request(values, cc) {
     const kind = DECISIONS.find((d) => d === param(values, "decision")) ?? "approval";

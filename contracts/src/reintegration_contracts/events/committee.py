@@ -1,15 +1,31 @@
-"""Events published by the committee service: business plans, sessions and decisions."""
+"""Events published by committee: business plans, sessions and decisions.
+
+No payload carries anyone's words. A plan's activity, what each budget line is to be exactly,
+the in-kind contribution in words, the organisations sitting at a session, and the words of a
+rejection or a condition stay in committee's database, erasable, and its API shows them; the
+events carry catalogue item codes and categories (the v2 of each event; v1 carried the words).
+"""
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from reintegration_contracts.registry import EventPayload, event
+from reintegration_contracts.classification import classified
+from reintegration_contracts.events.procurement import AdjustmentReason, LineReason
+from reintegration_contracts.registry import EventPayload, event, upcaster
 from reintegration_contracts.topics import Domain
-from reintegration_contracts.types import Amount, Locality, ReturneeId, Slug, Trade
+from reintegration_contracts.types import (
+    Amount,
+    ItemCode,
+    Locality,
+    ReturneeId,
+    Slug,
+    Trade,
+    item_code,
+)
 
 Condition = Annotated[
     str, Field(min_length=3, max_length=300, examples=["Deliver the kit after site visit"])
@@ -17,6 +33,7 @@ Condition = Annotated[
 Reason = Annotated[
     str, Field(min_length=3, max_length=300, examples=["Market already saturated locally"])
 ]
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["XOF"])]
 
 
 class PlanKind(StrEnum):
@@ -24,7 +41,8 @@ class PlanKind(StrEnum):
     COLLECTIVE = "collective"
 
 
-class BudgetLine(BaseModel):
+@classified(free_text="item specification", count="quantity", amount="unit_cost")
+class BudgetLineV1(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     item: str = Field(min_length=1, max_length=120, examples=["sewing machine"])
@@ -35,7 +53,8 @@ class BudgetLine(BaseModel):
     )
 
 
-class InKindContribution(BaseModel):
+@classified(free_text="description", amount="value")
+class InKindContributionV1(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     description: str = Field(min_length=1, max_length=200, examples=["workshop space"])
@@ -48,7 +67,8 @@ class MemberRole(StrEnum):
     TECHNICAL_EXPERT = "technical_expert"
 
 
-class CommitteeMember(BaseModel):
+@classified(category="role", free_text="organisation")
+class CommitteeMemberV1(BaseModel):
     """A seat at the committee, by role and organisation (never a member's name)."""
 
     model_config = ConfigDict(frozen=True)
@@ -57,8 +77,15 @@ class CommitteeMember(BaseModel):
     organisation: str = Field(min_length=1, max_length=120)
 
 
+@classified(
+    identifier="plan_id beneficiary_ids",
+    category="kind sector trade kit_requested currency",
+    free_text="activity",
+    nested="locality budget_lines in_kind_contribution",
+    date="submitted_on",
+)
 @event("PlanSubmitted", 1, Domain.COMMITTEE)
-class PlanSubmitted(EventPayload):
+class PlanSubmittedV1(EventPayload):
     """A business plan, individual or collective, goes to procurement review, then committee."""
 
     plan_id: UUID
@@ -68,14 +95,20 @@ class PlanSubmitted(EventPayload):
     trade: Trade
     activity: str = Field(min_length=3, max_length=300, description="The business, in a line")
     locality: Locality
-    budget_lines: list[BudgetLine] = Field(min_length=1)
-    in_kind_contribution: list[InKindContribution] = Field(default_factory=list)
+    budget_lines: list[BudgetLineV1] = Field(min_length=1)
+    in_kind_contribution: list[InKindContributionV1] = Field(default_factory=list)
     kit_requested: Trade | None = Field(default=None, description="Trade kit requested")
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     submitted_on: date
 
 
-class ReviewedBudgetLine(BaseModel):
+@classified(
+    free_text="item reason",
+    count="quantity",
+    amount="submitted_unit_cost reviewed_unit_cost",
+    category="flags",
+)
+class ReviewedBudgetLineV1(BaseModel):
     """One budget line as procurement reviewed it, beside what the plan asked for."""
 
     model_config = ConfigDict(frozen=True)
@@ -90,7 +123,234 @@ class ReviewedBudgetLine(BaseModel):
     reason: str | None = Field(default=None, description="Why procurement flagged the line")
 
 
+@classified(
+    identifier="plan_id review_id",
+    count="revision flagged_lines",
+    date="reviewed_on",
+    amount="reviewed_total submitted_total",
+    nested="lines",
+)
 @event("PlanBudgetReviewNoted", 1, Domain.COMMITTEE)
+class PlanBudgetReviewNotedV1(EventPayload):
+    """Procurement's budget review reached the plan: the committee may now decide it."""
+
+    plan_id: UUID
+    review_id: UUID
+    revision: int = Field(ge=1, description="Later revisions replace earlier ones")
+    reviewed_on: date
+    reviewed_total: Amount
+    flagged_lines: int = Field(ge=0)
+    submitted_total: Amount
+    lines: list[ReviewedBudgetLineV1] = Field(
+        min_length=1, description="The reviewed budget, line by line, beside the submitted one"
+    )
+
+
+@classified(identifier="session_id", nested="locality members", date="held_on")
+@event("CommitteeSessionHeld", 1, Domain.COMMITTEE)
+class CommitteeSessionHeldV1(EventPayload):
+    """A selection committee met in a locality; its decisions name this session."""
+
+    session_id: UUID
+    locality: Locality = Field(description="The locality whose plans the session decides")
+    held_on: date
+    members: list[CommitteeMemberV1] = Field(
+        min_length=3, description="At least a local authority and a technical expert"
+    )
+
+
+@classified(
+    identifier="plan_id session_id",
+    date="amended_on",
+    nested="budget_lines",
+    free_text="conditions",
+)
+@event("PlanAmended", 1, Domain.COMMITTEE)
+class PlanAmendedV1(EventPayload):
+    """The committee changed the budget or set conditions; a PlanApproved(amended) follows."""
+
+    plan_id: UUID
+    session_id: UUID
+    amended_on: date
+    budget_lines: list[BudgetLineV1] = Field(min_length=1, description="The budget as amended")
+    conditions: list[Condition] = Field(default_factory=list)
+
+
+@classified(
+    identifier="plan_id session_id beneficiary_ids",
+    category="kind trade currency",
+    nested="locality approved_budget",
+    date="approved_on",
+    amount="approved_total",
+    flag="amended",
+    free_text="conditions",
+)
+@event("PlanApproved", 1, Domain.COMMITTEE)
+class PlanApprovedV1(EventPayload):
+    """Only approved plans are implemented: procurement orders kits from this event."""
+
+    plan_id: UUID
+    session_id: UUID
+    kind: PlanKind
+    beneficiary_ids: list[ReturneeId] = Field(min_length=1)
+    trade: Trade
+    locality: Locality
+    approved_on: date
+    approved_budget: list[BudgetLineV1] = Field(min_length=1)
+    approved_total: Amount
+    amended: bool = False
+    conditions: list[Condition] = Field(default_factory=list)
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+
+
+@classified(identifier="plan_id session_id", date="rejected_on", free_text="reasons")
+@event("PlanRejected", 1, Domain.COMMITTEE)
+class PlanRejectedV1(EventPayload):
+    """The committee turned the plan down; its beneficiaries may submit a new plan."""
+
+    plan_id: UUID
+    session_id: UUID
+    rejected_on: date
+    reasons: list[Reason] = Field(min_length=1)
+
+
+@classified(count="threshold", date="set_on")
+@event("ConveningThresholdSet", 1, Domain.COMMITTEE)
+class ConveningThresholdSet(EventPayload):
+    """How many reviewed plans a locality needs waiting before the office convenes a session."""
+
+    threshold: int = Field(ge=1, le=50, description="Programmes convene at four or five plans")
+    set_on: date
+
+
+# Version 2: no one's words on the wire ------------------------------------------------------
+
+
+@classified(category="item", count="quantity", amount="unit_cost", flag="specified")
+class BudgetLine(BaseModel):
+    """One line of a budget, by catalogue item code; what exactly is to be bought, in words,
+    stays with the plan in committee's database."""
+
+    model_config = ConfigDict(frozen=True)
+
+    item: ItemCode
+    quantity: int = Field(ge=1, le=100_000)
+    unit_cost: Amount
+    specified: bool = Field(
+        default=False, description="A specification of what exactly is to be bought is on file"
+    )
+
+
+class InKindKind(StrEnum):
+    """What the beneficiaries bring themselves, as a category (their words stay local)."""
+
+    WORKSPACE = "workspace"
+    LAND = "land"
+    LABOUR = "labour"
+    EQUIPMENT = "equipment"
+    LIVESTOCK = "livestock"
+    MATERIALS = "materials"
+    SAVINGS = "savings"
+    OTHER = "other"
+
+
+@classified(category="kind", amount="value")
+class InKindContribution(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    kind: InKindKind
+    value: Amount
+
+
+@classified(category="role")
+class CommitteeSeat(BaseModel):
+    """A seat at the committee, by role; the organisation holding it stays in committee's
+    database (never a member's name, nor the words typed for the organisation)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    role: MemberRole
+
+
+class RejectionReason(StrEnum):
+    """Why the committee turned a plan down, as a category (its words stay local)."""
+
+    MARKET_SATURATED = "market_saturated"
+    BUDGET_INCONSISTENT = "budget_inconsistent"
+    GROUP_NOT_AGREED = "group_not_agreed"
+    RESOURCES_MISSING = "resources_missing"
+    NOT_VIABLE = "not_viable"
+    NOT_LOCALLY_RELEVANT = "not_locally_relevant"
+    OTHER = "other"
+
+
+class ConditionKind(StrEnum):
+    """A condition the committee set on an approval, as a category (its words stay local)."""
+
+    SITE_VISIT_BEFORE_KIT = "site_visit_before_kit"
+    SAVINGS_ACCOUNT_OPENED = "savings_account_opened"
+    FURTHER_TRAINING = "further_training"
+    SUPPLIER_QUOTES = "supplier_quotes"
+    STAGED_DELIVERY = "staged_delivery"
+    OTHER = "other"
+
+
+@classified(
+    identifier="plan_id beneficiary_ids",
+    category="kind sector trade kit_requested currency",
+    nested="locality budget_lines in_kind_contribution",
+    date="submitted_on",
+)
+@event("PlanSubmitted", 2, Domain.COMMITTEE)
+class PlanSubmitted(EventPayload):
+    """A business plan, individual or collective, goes to procurement review, then committee."""
+
+    plan_id: UUID
+    kind: PlanKind
+    beneficiary_ids: list[ReturneeId] = Field(min_length=1)
+    sector: Slug
+    trade: Trade
+    locality: Locality
+    budget_lines: list[BudgetLine] = Field(min_length=1)
+    in_kind_contribution: list[InKindContribution] = Field(default_factory=list)
+    kit_requested: Trade | None = Field(default=None, description="Trade kit requested")
+    currency: Currency
+    submitted_on: date
+
+
+@classified(
+    category="item flags reasons officer_reason",
+    count="quantity",
+    amount="submitted_unit_cost reviewed_unit_cost",
+)
+class ReviewedBudgetLine(BaseModel):
+    """One budget line as procurement reviewed it, beside what the plan asked for."""
+
+    model_config = ConfigDict(frozen=True)
+
+    item: ItemCode
+    quantity: int = Field(ge=1, le=100_000)
+    submitted_unit_cost: Amount
+    reviewed_unit_cost: Amount
+    flags: list[Slug] = Field(
+        default_factory=list, examples=[["above_catalogue_price"]], description="Review flags"
+    )
+    reasons: list[LineReason] = Field(
+        default_factory=list, description="Why procurement flagged or adjusted the line"
+    )
+    officer_reason: AdjustmentReason | None = Field(
+        default=None, description="Why an officer overrode the line, if one did"
+    )
+
+
+@classified(
+    identifier="plan_id review_id",
+    count="revision flagged_lines",
+    date="reviewed_on",
+    amount="reviewed_total submitted_total",
+    nested="lines",
+)
+@event("PlanBudgetReviewNoted", 2, Domain.COMMITTEE)
 class PlanBudgetReviewNoted(EventPayload):
     """Procurement's budget review reached the plan: the committee may now decide it."""
 
@@ -106,19 +366,26 @@ class PlanBudgetReviewNoted(EventPayload):
     )
 
 
-@event("CommitteeSessionHeld", 1, Domain.COMMITTEE)
+@classified(identifier="session_id", nested="locality members", date="held_on")
+@event("CommitteeSessionHeld", 2, Domain.COMMITTEE)
 class CommitteeSessionHeld(EventPayload):
     """A selection committee met in a locality; its decisions name this session."""
 
     session_id: UUID
     locality: Locality = Field(description="The locality whose plans the session decides")
     held_on: date
-    members: list[CommitteeMember] = Field(
+    members: list[CommitteeSeat] = Field(
         min_length=3, description="At least a local authority and a technical expert"
     )
 
 
-@event("PlanAmended", 1, Domain.COMMITTEE)
+@classified(
+    identifier="plan_id session_id",
+    date="amended_on",
+    nested="budget_lines",
+    category="conditions",
+)
+@event("PlanAmended", 2, Domain.COMMITTEE)
 class PlanAmended(EventPayload):
     """The committee changed the budget or set conditions; a PlanApproved(amended) follows."""
 
@@ -126,10 +393,18 @@ class PlanAmended(EventPayload):
     session_id: UUID
     amended_on: date
     budget_lines: list[BudgetLine] = Field(min_length=1, description="The budget as amended")
-    conditions: list[Condition] = Field(default_factory=list)
+    conditions: list[ConditionKind] = Field(default_factory=list)
 
 
-@event("PlanApproved", 1, Domain.COMMITTEE)
+@classified(
+    identifier="plan_id session_id beneficiary_ids",
+    category="kind trade currency conditions",
+    nested="locality approved_budget",
+    date="approved_on",
+    amount="approved_total",
+    flag="amended",
+)
+@event("PlanApproved", 2, Domain.COMMITTEE)
 class PlanApproved(EventPayload):
     """Only approved plans are implemented: procurement orders kits from this event."""
 
@@ -143,23 +418,88 @@ class PlanApproved(EventPayload):
     approved_budget: list[BudgetLine] = Field(min_length=1)
     approved_total: Amount
     amended: bool = False
-    conditions: list[Condition] = Field(default_factory=list)
-    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    conditions: list[ConditionKind] = Field(default_factory=list)
+    currency: Currency
 
 
-@event("PlanRejected", 1, Domain.COMMITTEE)
+@classified(identifier="plan_id session_id", date="rejected_on", category="reasons")
+@event("PlanRejected", 2, Domain.COMMITTEE)
 class PlanRejected(EventPayload):
     """The committee turned the plan down; its beneficiaries may submit a new plan."""
 
     plan_id: UUID
     session_id: UUID
     rejected_on: date
-    reasons: list[Reason] = Field(min_length=1)
+    reasons: list[RejectionReason] = Field(min_length=1)
 
 
-@event("ConveningThresholdSet", 1, Domain.COMMITTEE)
-class ConveningThresholdSet(EventPayload):
-    """How many reviewed plans a locality needs waiting before the office convenes a session."""
+# Upcasters: the words are dropped (only that there were some is still known) -----------------
 
-    threshold: int = Field(ge=1, le=50, description="Programmes convene at four or five plans")
-    set_on: date
+
+def _budget_line_v1_to_v2(line: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "item": item_code(str(line["item"])),
+        "quantity": line["quantity"],
+        "unit_cost": line["unit_cost"],
+        "specified": bool((line.get("specification") or "").strip()),
+    }
+
+
+def _others(words: list[Any] | None) -> list[str]:
+    return ["other"] if words else []
+
+
+@upcaster("PlanSubmitted", from_version=1)
+def _plan_submitted_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    data.pop("activity", None)
+    data["budget_lines"] = [_budget_line_v1_to_v2(line) for line in data["budget_lines"]]
+    data["in_kind_contribution"] = [
+        {"kind": InKindKind.OTHER.value, "value": part["value"]}
+        for part in data.get("in_kind_contribution", [])
+    ]
+    return data
+
+
+@upcaster("PlanBudgetReviewNoted", from_version=1)
+def _review_noted_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    # v1 wrote procurement's categories out in words ("not in catalogue; other"): read back.
+    known = {reason.value for reason in LineReason}
+    lines = []
+    for line in data["lines"]:
+        line = dict(line)
+        said = [
+            part.strip().replace(" ", "_") for part in (line.pop("reason", None) or "").split(";")
+        ]
+        reasons = [part for part in said if part in known]
+        line["item"] = item_code(str(line["item"]))
+        line["reasons"] = reasons or (["other"] if any(said) else [])
+        line["officer_reason"] = None
+        lines.append(line)
+    data["lines"] = lines
+    return data
+
+
+@upcaster("CommitteeSessionHeld", from_version=1)
+def _session_held_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    data["members"] = [{"role": member["role"]} for member in data["members"]]
+    return data
+
+
+@upcaster("PlanAmended", from_version=1)
+def _plan_amended_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    data["budget_lines"] = [_budget_line_v1_to_v2(line) for line in data["budget_lines"]]
+    data["conditions"] = _others(data.get("conditions"))
+    return data
+
+
+@upcaster("PlanApproved", from_version=1)
+def _plan_approved_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    data["approved_budget"] = [_budget_line_v1_to_v2(line) for line in data["approved_budget"]]
+    data["conditions"] = _others(data.get("conditions"))
+    return data
+
+
+@upcaster("PlanRejected", from_version=1)
+def _plan_rejected_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    data["reasons"] = ["other"]
+    return data

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from reintegration_contracts.classification import classified
 from reintegration_contracts.registry import EventPayload, event, upcaster
 from reintegration_contracts.topics import Domain
 from reintegration_contracts.types import (
@@ -37,6 +38,7 @@ class OverrideReason(StrEnum):
     OTHER = "other"
 
 
+@classified(category="reason", identifier="candidate_ids")
 class DuplicateOverride(BaseModel):
     """A caseworker registered despite likely duplicates; the reason stays in the stream.
 
@@ -49,6 +51,14 @@ class DuplicateOverride(BaseModel):
     candidate_ids: list[ReturneeId] = Field(description="The returnees it was confused with")
 
 
+@classified(
+    identifier="returnee_id",
+    reference="sub_office",
+    date="arrival_date",
+    category="return_type sex vulnerabilities",
+    nested="community declared_trades",
+    count="age household_size",
+)
 @event("ReturneeRegistered", 1, Domain.INTAKE)
 class ReturneeRegisteredV1(EventPayload):
     """First version: carried the exact age, which together with commune and arrival date could
@@ -66,6 +76,15 @@ class ReturneeRegisteredV1(EventPayload):
     household_size: int = Field(ge=1, le=60)
 
 
+@classified(
+    identifier="returnee_id",
+    reference="sub_office",
+    date="arrival_date",
+    category="return_type sex age_band vulnerabilities aspirations",
+    flag="is_minor",
+    nested="community declared_trades duplicate_override",
+    count="household_size",
+)
 @event("ReturneeRegistered", 2, Domain.INTAKE)
 class ReturneeRegistered(EventPayload):
     """A returnee's case is opened in a country office."""
@@ -110,6 +129,7 @@ class PartnerCategory(StrEnum):
     PRIVATE_SECTOR = "private_sector"
 
 
+@classified(identifier="returnee_id", category="purpose partner_category", date="given_on")
 @event("ConsentRecorded", 1, Domain.INTAKE)
 class ConsentRecorded(EventPayload):
     """The returnee agreed to share their case data for a purpose with a kind of partner."""
@@ -120,6 +140,7 @@ class ConsentRecorded(EventPayload):
     given_on: date
 
 
+@classified(identifier="returnee_id", category="purpose partner_category", date="withdrawn_on")
 @event("ConsentWithdrawn", 1, Domain.INTAKE)
 class ConsentWithdrawn(EventPayload):
     returnee_id: ReturneeId
@@ -128,6 +149,12 @@ class ConsentWithdrawn(EventPayload):
     withdrawn_on: date
 
 
+@classified(
+    identifier="returnee_id",
+    date="interviewed_on",
+    category="skills aspirations intended_track",
+    count="years_of_experience",
+)
 @event("CounsellingInterviewRecorded", 1, Domain.INTAKE)
 class CounsellingInterviewRecorded(EventPayload):
     """The individual interview: skills, experience and aspirations, and the intended track."""
@@ -140,6 +167,7 @@ class CounsellingInterviewRecorded(EventPayload):
     intended_track: Track
 
 
+@classified(category="sector", count="count")
 class ExpertPresence(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -147,6 +175,12 @@ class ExpertPresence(BaseModel):
     count: int = Field(ge=1, le=50)
 
 
+@classified(
+    identifier="session_id participant_ids",
+    date="held_on",
+    nested="community experts_present",
+    count="local_authorities_present civil_society_present",
+)
 @event("CounsellingSessionHeld", 1, Domain.INTAKE)
 class CounsellingSessionHeld(EventPayload):
     """A group job-counselling session in a community of return."""
@@ -160,6 +194,7 @@ class CounsellingSessionHeld(EventPayload):
     participant_ids: list[ReturneeId] = Field(min_length=1)
 
 
+@classified(identifier="returnee_id session_id", date="attended_on", count="days_since_arrival")
 @event("CounsellingAttended", 1, Domain.INTAKE)
 class CounsellingAttended(EventPayload):
     """One participant attended a group counselling session."""
@@ -170,6 +205,7 @@ class CounsellingAttended(EventPayload):
     days_since_arrival: int = Field(ge=0, description="Programmes aim at about 30 days")
 
 
+@classified(identifier="returnee_id", date="erased_on")
 @event("ReturneeErased", 1, Domain.INTAKE)
 class ReturneeErased(EventPayload):
     """The vault record was deleted at the returnee's request; the case stays, anonymous."""

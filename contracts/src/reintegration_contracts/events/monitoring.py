@@ -10,6 +10,7 @@ from uuid import UUID
 
 from pydantic import Field
 
+from reintegration_contracts.classification import classified
 from reintegration_contracts.registry import EventPayload, event
 from reintegration_contracts.topics import Domain
 from reintegration_contracts.types import ReturneeId, Slug, Trade
@@ -24,6 +25,7 @@ class IncomeBand(StrEnum):
     HIGH = "high"
 
 
+@classified(count="offsets_days", date="configured_on")
 @event("FollowUpScheduleConfigured", 1, Domain.MONITORING)
 class FollowUpScheduleConfigured(EventPayload):
     """An office set the days after a kit delivery at which follow-up visits fall due.
@@ -40,6 +42,7 @@ class FollowUpScheduleConfigured(EventPayload):
     configured_on: date
 
 
+@classified(identifier="returnee_id order_id", category="trade", date="delivered_on due_dates")
 @event("FollowUpsScheduled", 1, Domain.MONITORING)
 class FollowUpsScheduled(EventPayload):
     """A kit was delivered to the returnee: follow-up visits fall due on these dates."""
@@ -51,6 +54,14 @@ class FollowUpsScheduled(EventPayload):
     due_dates: list[date] = Field(min_length=1, description="One date per expected visit")
 
 
+@classified(
+    identifier="visit_id returnee_id order_id caseworker",
+    date="due_on visited_on",
+    flag="activity_running support_needed",
+    category="monthly_revenue_band monthly_profit_band support_kinds",
+    amount="satisfaction",
+    count="jobs_created",
+)
 @event("FollowUpRecorded", 1, Domain.MONITORING)
 class FollowUpRecorded(EventPayload):
     """A caseworker visited the returnee's activity and recorded how it is doing."""
@@ -74,6 +85,12 @@ class FollowUpRecorded(EventPayload):
     caseworker: str = Field(description="Subject id of the visiting caseworker")
 
 
+@classified(
+    identifier="survey_id returnee_id scoring_config",
+    date="scored_on",
+    amount="economic social psychosocial composite",
+    flag="sustainable",
+)
 @event("SustainabilityScored", 1, Domain.MONITORING)
 class SustainabilityScored(EventPayload):
     """A sustainability survey was scored with a programme's scoring configuration.

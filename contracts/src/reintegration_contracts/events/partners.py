@@ -13,6 +13,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from reintegration_contracts.classification import classified
 from reintegration_contracts.events.intake import ConsentPurpose, PartnerCategory
 from reintegration_contracts.registry import EventPayload, event
 from reintegration_contracts.subscriptions import register_service
@@ -64,6 +65,7 @@ class RevocationReason(StrEnum):
     OTHER = "other"
 
 
+@classified(category="event_type fields")
 class SharedEventType(BaseModel):
     """One event type an agreement shares, and the only fields of it the partner receives."""
 
@@ -75,6 +77,7 @@ class SharedEventType(BaseModel):
     )
 
 
+@classified(identifier="partner_id offices", category="kind category", date="registered_on")
 @event("PartnerRegistered", 1, PARTNERS)
 class PartnerRegistered(EventPayload):
     """An organisation the office works with; its name and contacts stay in the service."""
@@ -86,6 +89,12 @@ class PartnerRegistered(EventPayload):
     registered_on: date
 
 
+@classified(
+    identifier="agreement_id partner_id offices",
+    category="purposes",
+    nested="shares",
+    date="starts_on ends_on signed_on",
+)
 @event("AgreementSigned", 1, PARTNERS)
 class AgreementSigned(EventPayload):
     """A data-sharing agreement signed by an office manager."""
@@ -100,6 +109,7 @@ class AgreementSigned(EventPayload):
     signed_on: date
 
 
+@classified(identifier="agreement_id partner_id", category="reason", date="revoked_on")
 @event("AgreementRevoked", 1, PARTNERS)
 class AgreementRevoked(EventPayload):
     """The agreement stops now: no feed it opened shares anything more."""

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from reintegration_contracts.classification import classified
 from reintegration_contracts.registry import EventPayload, event
 from reintegration_contracts.subscriptions import register_service
 from reintegration_contracts.topics import register_domain
@@ -45,6 +46,7 @@ class Part(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+@classified(amount="pass_mark attendance_threshold_percent")
 class CertificationRules(Part):
     pass_mark: int = Field(ge=0, le=100, description="Post-training exam score that passes")
     attendance_threshold_percent: int = Field(
@@ -52,6 +54,11 @@ class CertificationRules(Part):
     )
 
 
+@classified(
+    amount="daily_amount legal_minimum_monthly_wage",
+    category="currency",
+    count="working_days_per_month",
+)
 class AllowanceRules(Part):
     """Trainees get an allowance slightly above the legal minimum wage, which is monthly:
     a daily rate is compared with it over the working days of a month."""
@@ -62,6 +69,7 @@ class AllowanceRules(Part):
     working_days_per_month: int = Field(ge=1, le=31, examples=[22])
 
 
+@classified(flag="offered", category="sexes")
 class DaycareRules(Part):
     """Who may get day-care cover: mothers of young children, say, is `sexes: [female]`
     (the officer granting it has seen the children; the configuration says who can be)."""
@@ -70,6 +78,7 @@ class DaycareRules(Part):
     sexes: list[Sex] = Field(default_factory=list, examples=[["female"]])
 
 
+@classified(category="support vulnerabilities")
 class EligibilityRule(Part):
     """A support kind reserved to returnees with one of these vulnerabilities."""
 
@@ -77,6 +86,13 @@ class EligibilityRule(Part):
     vulnerabilities: list[Vulnerability] = Field(min_length=1)
 
 
+@classified(
+    count="version",
+    date="configured_on",
+    category="counselling_steps courses_leading_to_kit support_offered",
+    flag="entrepreneurship_before_plan assessment_leads_to_kit",
+    nested="certification allowance daycare eligibility",
+)
 @event("ProgrammeConfigured", 1, PROGRAMME)
 class ProgrammeConfigured(EventPayload):
     """An office's whole programme from this version on; each version replaces the last."""

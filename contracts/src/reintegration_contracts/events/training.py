@@ -7,6 +7,7 @@ from uuid import UUID
 
 from pydantic import Field
 
+from reintegration_contracts.classification import classified
 from reintegration_contracts.registry import EventPayload, event
 from reintegration_contracts.topics import Domain
 from reintegration_contracts.types import Amount, Locality, ReturneeId, Slug, Trade
@@ -30,6 +31,7 @@ class CertificationRoute(StrEnum):
     TRAINING = "training"
 
 
+@classified(identifier="centre_id", reference="name city", category="trades", count="capacity")
 @event("TrainingCentreRegistered", 1, Domain.TRAINING)
 class TrainingCentreRegistered(EventPayload):
     centre_id: UUID
@@ -39,6 +41,11 @@ class TrainingCentreRegistered(EventPayload):
     capacity: int = Field(ge=1, le=10_000)
 
 
+@classified(
+    identifier="centre_id",
+    date="inspected_on",
+    flag="equipment_adequate trainers_qualified passed",
+)
 @event("TrainingCentreInspected", 1, Domain.TRAINING)
 class TrainingCentreInspected(EventPayload):
     centre_id: UUID
@@ -48,6 +55,7 @@ class TrainingCentreInspected(EventPayload):
     passed: bool
 
 
+@classified(identifier="centre_id contract_reference", date="valid_from valid_until")
 @event("TrainingCentreContracted", 1, Domain.TRAINING)
 class TrainingCentreContracted(EventPayload):
     centre_id: UUID
@@ -56,6 +64,13 @@ class TrainingCentreContracted(EventPayload):
     valid_until: date
 
 
+@classified(
+    identifier="cohort_id centre_id",
+    category="kind trade modules",
+    nested="locality",
+    date="start_date",
+    count="duration_days capacity",
+)
 @event("CohortScheduled", 1, Domain.TRAINING)
 class CohortScheduled(EventPayload):
     cohort_id: UUID
@@ -73,6 +88,7 @@ class CohortScheduled(EventPayload):
     )
 
 
+@classified(identifier="cohort_id returnee_id", category="kind trade", date="enrolled_on")
 @event("TrainingEnrolled", 1, Domain.TRAINING)
 class TrainingEnrolled(EventPayload):
     cohort_id: UUID
@@ -82,6 +98,7 @@ class TrainingEnrolled(EventPayload):
     enrolled_on: date
 
 
+@classified(identifier="cohort_id returnee_id", date="day", flag="present")
 @event("AttendanceRecorded", 1, Domain.TRAINING)
 class AttendanceRecorded(EventPayload):
     cohort_id: UUID
@@ -90,6 +107,12 @@ class AttendanceRecorded(EventPayload):
     present: bool
 
 
+@classified(
+    identifier="cohort_id returnee_id",
+    amount="daily_amount",
+    category="currency",
+    date="granted_on",
+)
 @event("DaycareCoverageGranted", 1, Domain.TRAINING)
 class DaycareCoverageGranted(EventPayload):
     """Day-care is covered for a parent of young children for each attended day."""
@@ -101,6 +124,12 @@ class DaycareCoverageGranted(EventPayload):
     granted_on: date
 
 
+@classified(
+    identifier="cohort_id returnee_id",
+    date="day",
+    amount="allowance daycare",
+    category="currency",
+)
 @event("AllowanceAccrued", 1, Domain.TRAINING)
 class AllowanceAccrued(EventPayload):
     """What is owed for one attended day: the office's allowance plus any day-care cover."""
@@ -113,6 +142,14 @@ class AllowanceAccrued(EventPayload):
     currency: Currency
 
 
+@classified(
+    identifier="cohort_id returnee_id",
+    category="kind trade",
+    date="completed_on",
+    amount="exam_score",
+    flag="passed",
+    count="days_attended",
+)
 @event("TrainingCompleted", 1, Domain.TRAINING)
 class TrainingCompleted(EventPayload):
     """A trainee finished a course; for vocational courses the exam decides certification."""
@@ -127,6 +164,12 @@ class TrainingCompleted(EventPayload):
     days_attended: int = Field(ge=0)
 
 
+@classified(
+    identifier="returnee_id centre_id",
+    category="trade level",
+    date="assessed_on",
+    flag="certified training_recommended",
+)
 @event("SkillAssessed", 1, Domain.TRAINING)
 class SkillAssessed(EventPayload):
     """A claimed trade tested by certified experts at a matching, contracted centre."""
@@ -140,6 +183,11 @@ class SkillAssessed(EventPayload):
     training_recommended: bool = Field(description="Offered the trade's course instead")
 
 
+@classified(
+    identifier="returnee_id centre_id cohort_id",
+    category="trade level route",
+    date="certified_on",
+)
 @event("SkillCertified", 1, Domain.TRAINING)
 class SkillCertified(EventPayload):
     returnee_id: ReturneeId
@@ -151,6 +199,7 @@ class SkillCertified(EventPayload):
     certified_on: date
 
 
+@classified(amount="daily_amount", category="currency", date="effective_from")
 @event("DailyAllowanceSet", 1, Domain.TRAINING)
 class DailyAllowanceSet(EventPayload):
     """The office's allowance per attended day from a date on (set slightly above the legal
@@ -166,6 +215,12 @@ class KitGround(StrEnum):
     COURSE = "course"
 
 
+@classified(
+    identifier="returnee_id cohort_id",
+    category="trade ground",
+    date="established_on",
+    count="configuration_version",
+)
 @event("KitEligibilityEstablished", 1, Domain.TRAINING)
 class KitEligibilityEstablished(EventPayload):
     """The office's programme sends this returnee straight to a trade's starting kit: a

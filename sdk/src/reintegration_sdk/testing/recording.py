@@ -22,7 +22,9 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from reintegration_contracts import EventEnvelope, from_kafka
+from reintegration_contracts import EventEnvelope, EventPayload, UnknownEventType, from_kafka
+from reintegration_contracts.classification import wire_problems
+from reintegration_contracts.registry import kind_of
 from reintegration_contracts.topics import TOPIC_ROOT
 from reintegration_sdk.kafka import client_options
 
@@ -154,3 +156,32 @@ def _bytes(value: str | dict[str, str] | None) -> bytes | None:
     if isinstance(value, dict):
         return base64.b64decode(value["base64"])
     return value.encode()
+
+
+def free_text_on_the_wire(records: Iterable[RecordedRecord]) -> list[str]:
+    """Every record breaking the rule that no free text goes on the wire (DESIGN.md, "People
+    and their data"): its payload, exactly as published, checked against the schema of the
+    version it was published as (`wire_problems`: no field unclassified or classified free
+    text, no string outside its field's pattern or categories). Empty when clean."""
+    problems = []
+    for record in records:
+        envelope = record.envelope()
+        try:
+            model = kind_of(envelope.event_name, envelope.dataversion)
+        except UnknownEventType as error:
+            problems.append(f"{record.topic}@{record.offset}: {error}")
+            continue
+        schema = _schema_of(model)
+        for problem in wire_problems(schema, envelope.data):
+            where = f"{record.topic}@{record.offset} {envelope.event_name}.v{envelope.dataversion}"
+            problems.append(f"{where} {problem}")
+    return problems
+
+
+def _schema_of(model: type[EventPayload]) -> dict[str, Any]:
+    if model not in _schemas:
+        _schemas[model] = model.model_json_schema()
+    return _schemas[model]
+
+
+_schemas: dict[type[EventPayload], dict[str, Any]] = {}

@@ -20,7 +20,8 @@ definition = ServiceDefinition(
     migrations=Path(__file__).parent / "migrations",
     reactions=reactions,
     policies=policies,
-    # Training tells who passed entrepreneurship training; procurement reviews budgets.
+    # Training tells who passed entrepreneurship training; procurement reviews budgets; intake
+    # erases a returnee (the words kept about their plans go).
     consumes=consumes("committee"),
     default_port=HTTP_PORT,
     title="Reintegration committee service",

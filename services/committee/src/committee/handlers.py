@@ -24,12 +24,23 @@ from committee.domain import (
     threshold_stream,
     thresholds,
 )
+from committee.words import (
+    DecisionWords,
+    PlanWords,
+    keep_decision_words,
+    keep_plan_words,
+    keep_session_words,
+)
 from reintegration_contracts.events.committee import CommitteeSessionHeld, ConveningThresholdSet
 from reintegration_contracts.events.procurement import BudgetReviewed
 from reintegration_sdk import NotFound, UnitOfWork
 
 
-async def submit_plan(work: UnitOfWork, command: SubmitPlan) -> list[PlanEvent]:
+async def submit_plan(
+    work: UnitOfWork, command: SubmitPlan, words: PlanWords | None = None
+) -> list[PlanEvent]:
+    """Submit the plan; its words (`words`) are kept in committee's database in the same
+    transaction, never in the event."""
     beneficiaries = command.beneficiary_ids
     await _take_turns_for(work, beneficiaries)
     command = replace(
@@ -37,20 +48,33 @@ async def submit_plan(work: UnitOfWork, command: SubmitPlan) -> list[PlanEvent]:
         trained=await _trained_among(work, beneficiaries),
         their_plans=await _plans_naming(work, beneficiaries),
     )
-    return await work.execute(plans, plan_stream(command.plan_id), command)
+    events = await work.execute(plans, plan_stream(command.plan_id), command)
+    if events and words is not None:
+        await keep_plan_words(work.db, work.country_office, command.plan_id, words)
+    return events
 
 
-async def decide_plan(work: UnitOfWork, command: Decision) -> list[PlanEvent]:
+async def decide_plan(
+    work: UnitOfWork, command: Decision, words: DecisionWords | None = None
+) -> list[PlanEvent]:
     command = replace(command, session=await _session_held(work, command.session_id))
-    return await work.execute(plans, plan_stream(command.plan_id), command)
+    events = await work.execute(plans, plan_stream(command.plan_id), command)
+    if events and words is not None:
+        await keep_decision_words(work.db, work.country_office, command.plan_id, words)
+    return events
 
 
 async def note_budget_review(work: UnitOfWork, review: BudgetReviewed) -> list[PlanEvent]:
     return await work.execute(plans, plan_stream(review.plan_id), NoteBudgetReview(review))
 
 
-async def hold_session(work: UnitOfWork, command: HoldSession) -> list[CommitteeSessionHeld]:
-    return await work.execute(sessions, session_stream(command.session_id), command)
+async def hold_session(
+    work: UnitOfWork, command: HoldSession, organisations: list[str] | None = None
+) -> list[CommitteeSessionHeld]:
+    events = await work.execute(sessions, session_stream(command.session_id), command)
+    if events and organisations is not None:
+        await keep_session_words(work.db, work.country_office, command.session_id, organisations)
+    return events
 
 
 async def set_convening_threshold(

@@ -32,9 +32,9 @@ async def on_plan_submitted(db: asyncpg.Connection, event: PlanSubmitted, meta: 
     region_key, commune_key = locality_key(event.locality)
     await db.execute(
         """INSERT INTO plans (plan_id, country_office, kind, region, commune, sector, trade,
-               activity, beneficiary_count, status, currency, submitted_on, submitted_total,
+               beneficiary_count, status, currency, submitted_on, submitted_total,
                in_kind_total, region_key, commune_key)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
            ON CONFLICT DO NOTHING""",
         event.plan_id,
         meta.country_office,
@@ -43,7 +43,6 @@ async def on_plan_submitted(db: asyncpg.Connection, event: PlanSubmitted, meta: 
         event.locality.commune,
         event.sector,
         event.trade,
-        event.activity,
         len(event.beneficiary_ids),
         PlanStatus.SUBMITTED.value,
         event.currency,

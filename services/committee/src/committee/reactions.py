@@ -1,9 +1,11 @@
 """What the committee learns from other services' events: a read model, applied once each
-through the inbox and rebuilt from Kafka."""
+through the inbox and rebuilt from Kafka; and erasure, which deletes the words it keeps."""
 
 import asyncpg
 
 from committee.domain import completes_entrepreneurship
+from committee.words import erase_returnee_words
+from reintegration_contracts.events.intake import ReturneeErased
 from reintegration_contracts.events.training import TrainingCompleted
 from reintegration_sdk import EventHandlers, EventMeta
 
@@ -29,3 +31,12 @@ async def on_training_completed(
         event.cohort_id,
         event.completed_on,
     )
+
+
+@reactions.on(ReturneeErased)
+async def on_returnee_erased(
+    db: asyncpg.Connection, event: ReturneeErased, meta: EventMeta
+) -> None:
+    # The words of every plan naming them (activity, items and specifications in words, the
+    # committee's notes) go; the plans' streams, codes and categories stay, naming no one.
+    await erase_returnee_words(db, meta.country_office, event.returnee_id)

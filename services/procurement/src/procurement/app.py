@@ -20,7 +20,8 @@ definition = ServiceDefinition(
     migrations=Path(__file__).parent / "migrations",
     reactions=reactions,
     policies=policies,
-    # Committee submits and decides plans; training certifies trades.
+    # Committee submits and decides plans; training certifies trades; intake erases a returnee
+    # (the officers' words on their plans' reviews go).
     consumes=consumes("procurement"),
     default_port=HTTP_PORT,
     title="Reintegration procurement: catalogues, budget review, kit orders and delivery",

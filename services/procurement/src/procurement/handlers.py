@@ -4,6 +4,7 @@ Each runs in the caller's unit of work (the route's transaction, or the inbox's 
 so the events, the read models they update and the facts read for them are one transaction.
 """
 
+from collections.abc import Sequence
 from dataclasses import replace
 from uuid import UUID
 
@@ -21,6 +22,7 @@ from procurement.domain import (
     PriceCatalogue,
     PriceCommand,
     PriceEvent,
+    PriceItem,
     RecordReturneeReview,
     ReviewSubmittedPlan,
     ReviseReview,
@@ -45,12 +47,19 @@ from reintegration_sdk import UnitOfWork
 
 async def change_prices(work: UnitOfWork, command: PriceCommand) -> list[PriceEvent]:
     stream = price_catalogue_stream(work.country_office)
-    return await work.execute(price_catalogue, stream, command)
+    events = await work.execute(price_catalogue, stream, command)
+    if isinstance(command, PriceItem):
+        await words.keep_item_names(work.db, work.country_office, [command.item])
+    return events
 
 
-async def change_kit(work: UnitOfWork, trade: str, command: KitCommand) -> list[KitEvent]:
+async def change_kit(
+    work: UnitOfWork, trade: str, command: KitCommand, names: Sequence[str] = ()
+) -> list[KitEvent]:
+    """Change a trade's kit; `names` are its items in words, kept here by their codes."""
     stream = trade_kit_stream(work.country_office, trade)
     events = await work.execute(trade_kit, stream, command)
+    await words.keep_item_names(work.db, work.country_office, names)
     if isinstance(command, RecordReturneeReview) and command.review_id and command.feedback:
         await words.keep_kit_feedback(work.db, work.country_office, command.review_id, command)
     return events
@@ -58,7 +67,7 @@ async def change_kit(work: UnitOfWork, trade: str, command: KitCommand) -> list[
 
 async def review_submitted_plan(work: UnitOfWork, plan: PlanSubmitted) -> list[BudgetReviewed]:
     lines = tuple(
-        SubmittedLine(line.item, line.quantity, line.unit_cost, line.specification)
+        SubmittedLine(line.item, line.quantity, line.unit_cost, line.specified)
         for line in plan.budget_lines
     )
     command = ReviewSubmittedPlan(

@@ -52,7 +52,7 @@ async def on_catalogue_item_priced(
            WHERE p.priced_at <= excluded.priced_at""",
         meta.country_office,
         item_key(event.item),
-        event.item,
+        event.item,  # the code; its name in words is in item_names
         event.unit,
         event.unit_price,
         event.supplier,

@@ -10,7 +10,9 @@ import asyncpg
 
 from procurement.domain import PlanEvent, evolve_plan
 from procurement.queries import upstream
+from procurement.words import erase_returnee_words
 from reintegration_contracts.events.committee import PlanApproved, PlanRejected, PlanSubmitted
+from reintegration_contracts.events.intake import ReturneeErased
 from reintegration_contracts.events.training import SkillCertified
 from reintegration_sdk import EventHandlers, EventMeta
 
@@ -80,3 +82,12 @@ async def on_skill_certified(
         event.level.value,
         event.certified_on,
     )
+
+
+@reactions.on(ReturneeErased)
+async def on_returnee_erased(
+    db: asyncpg.Connection, event: ReturneeErased, meta: EventMeta
+) -> None:
+    # The officers' words on the reviews of every plan naming them go; the streams, codes and
+    # categories stay, naming no one.
+    await erase_returnee_words(db, meta.country_office, event.returnee_id)

@@ -12,6 +12,7 @@ from committee.api.common import Format, Reader, Secretary, Submitter, spreadshe
 from committee.api.requests import Amendment, Approval, PlanSubmission, Rejection
 from committee.domain import Decision, PlanStatus
 from committee.queries.views import PlanDetail, PlanRow
+from committee.words import DecisionWords
 from reintegration_contracts.events.committee import PlanRejected
 from reintegration_sdk import CSV_ANSWER, Db, OfficePath, Work, office_router
 
@@ -34,7 +35,7 @@ async def submit_plan(body: PlanSubmission, work: Work) -> PlanAccepted:
     """Submit a business plan; every beneficiary must have passed entrepreneurship training
     (409 `beneficiary_not_trained`) and be in no other pending or approved plan (409
     `beneficiary_in_another_plan`)."""
-    [submitted] = await handlers.submit_plan(work, body.command(uuid4(), today()))
+    [submitted] = await handlers.submit_plan(work, body.command(uuid4(), today()), body.words())
     return PlanAccepted(plan_id=submitted.plan_id, status=PlanStatus.SUBMITTED)
 
 
@@ -63,8 +64,8 @@ async def get_plan(country_office: OfficePath, plan_id: UUID, db: Db) -> PlanDet
     return await queries.plan(db, country_office, plan_id)
 
 
-async def _decide(work: Work, command: Decision) -> DecisionRecorded:
-    events = await handlers.decide_plan(work, command)
+async def _decide(work: Work, command: Decision, words: DecisionWords | None) -> DecisionRecorded:
+    events = await handlers.decide_plan(work, command, words)
     rejected = isinstance(events[-1], PlanRejected)
     return DecisionRecorded(
         plan_id=command.plan_id,
@@ -76,16 +77,18 @@ async def _decide(work: Work, command: Decision) -> DecisionRecorded:
 @router.post("/plans/{plan_id}/approval", status_code=201, dependencies=[Secretary])
 async def approve_plan(plan_id: UUID, body: Approval, work: Work) -> DecisionRecorded:
     """Approve the plan with its reviewed budget, in a held session of its locality."""
-    return await _decide(work, body.command(plan_id))
+    return await _decide(work, body.command(plan_id), None)
 
 
 @router.post("/plans/{plan_id}/rejection", status_code=201, dependencies=[Secretary])
 async def reject_plan(plan_id: UUID, body: Rejection, work: Work) -> DecisionRecorded:
-    """Reject the plan, with the committee's reasons."""
-    return await _decide(work, body.command(plan_id))
+    """Reject the plan, with the committee's reasons as categories; its words (`note`) stay
+    in committee's database."""
+    return await _decide(work, body.command(plan_id), body.words())
 
 
 @router.post("/plans/{plan_id}/amendment", status_code=201, dependencies=[Secretary])
 async def amend_plan(plan_id: UUID, body: Amendment, work: Work) -> DecisionRecorded:
-    """Change the budget or set conditions; the plan is then approved as amended."""
-    return await _decide(work, body.command(plan_id))
+    """Change the budget or set conditions (categories); the plan is then approved as amended.
+    The words (`note`, the items and specifications of new lines) stay in committee's database."""
+    return await _decide(work, body.command(plan_id), body.words())

@@ -21,7 +21,7 @@ class SessionAccepted(BaseModel):
 @router.post("/sessions", status_code=201, dependencies=[Secretary])
 async def hold_session(body: SessionRecord, work: Work) -> SessionAccepted:
     """Record a session held in a locality (3+ members, a local authority, a technical expert)."""
-    [held] = await handlers.hold_session(work, body.command(uuid4(), today()))
+    [held] = await handlers.hold_session(work, body.command(uuid4(), today()), body.organisations())
     return SessionAccepted(session_id=held.session_id)
 
 

@@ -16,6 +16,7 @@ from committee.domain.localities import locality_name, same_locality
 from reintegration_contracts.events.committee import (
     BudgetLine,
     CommitteeSessionHeld,
+    ConditionKind,
     InKindContribution,
     PlanAmended,
     PlanApproved,
@@ -23,9 +24,10 @@ from reintegration_contracts.events.committee import (
     PlanKind,
     PlanRejected,
     PlanSubmitted,
+    RejectionReason,
     ReviewedBudgetLine,
 )
-from reintegration_contracts.events.procurement import BudgetReviewed, ReviewedLine
+from reintegration_contracts.events.procurement import BudgetReviewed
 from reintegration_contracts.events.training import CourseKind, TrainingCompleted
 from reintegration_contracts.types import Locality
 from reintegration_sdk import Decider, InvalidField, InvalidFields, NotFound, RuleViolation
@@ -103,7 +105,6 @@ class SubmitPlan:
     beneficiary_ids: tuple[UUID, ...]
     sector: str
     trade: str
-    activity: str
     locality: Locality
     budget_lines: tuple[BudgetLine, ...]
     in_kind_contribution: tuple[InKindContribution, ...]
@@ -137,7 +138,7 @@ class ApprovePlan:
 class RejectPlan:
     plan_id: UUID
     session_id: UUID
-    reasons: tuple[str, ...]
+    reasons: tuple[RejectionReason, ...]
     session: CommitteeSessionHeld | None = None
 
 
@@ -146,7 +147,7 @@ class AmendPlan:
     plan_id: UUID
     session_id: UUID
     budget_lines: tuple[BudgetLine, ...] | None
-    conditions: tuple[str, ...]
+    conditions: tuple[ConditionKind, ...]
     session: CommitteeSessionHeld | None = None
 
 
@@ -203,7 +204,6 @@ def _submit(plan: Plan | None, command: SubmitPlan) -> PlanSubmitted:
         beneficiary_ids=list(beneficiaries),
         sector=command.sector,
         trade=command.trade,
-        activity=command.activity,
         locality=command.locality,
         budget_lines=list(command.budget_lines),
         in_kind_contribution=list(command.in_kind_contribution),
@@ -223,7 +223,7 @@ def _submission_problems(command: SubmitPlan) -> list[tuple[str, str]]:
         problems.append(("beneficiary_ids", "an individual plan has exactly one beneficiary"))
     if command.kind == PlanKind.COLLECTIVE and len(beneficiaries) < 2:
         problems.append(("beneficiary_ids", "a collective plan has at least two beneficiaries"))
-    items = [line.item.casefold() for line in command.budget_lines]
+    items = [line.item for line in command.budget_lines]
     if len(set(items)) != len(items):
         problems.append(("budget_lines", "each item appears on one line only"))
     if not any(part.value > 0 for part in command.in_kind_contribution):
@@ -255,7 +255,8 @@ def _note_review(plan: Plan | None, review: BudgetReviewed) -> list[PlanEvent]:
             submitted_unit_cost=line.submitted_unit_cost,
             reviewed_unit_cost=line.reviewed_unit_cost,
             flags=[flag.value for flag in line.flags],
-            reason=_reasons_said(line),
+            reasons=line.reasons,
+            officer_reason=line.officer_reason,
         )
         for line in review.lines
     ]
@@ -320,23 +321,24 @@ def _decidable(plan: Plan | None, command: Decision) -> _Decidable:
 
 
 def _reviewed_budget(decided: _Decidable) -> list[BudgetLine]:
-    """The budget procurement reviewed, keeping each submitted line's specification."""
-    specifications = {
-        line.item.casefold(): line.specification for line in decided.plan.submitted.budget_lines
-    }
+    """The budget procurement reviewed, keeping whether each submitted line was specified."""
+    specified = {line.item: line.specified for line in decided.plan.submitted.budget_lines}
     return [
         BudgetLine(
             item=line.item,
             quantity=line.quantity,
             unit_cost=line.reviewed_unit_cost,
-            specification=specifications.get(line.item.casefold()),
+            specified=specified.get(line.item, False),
         )
         for line in decided.review.lines
     ]
 
 
 def _approval(
-    decided: _Decidable, budget: list[BudgetLine], conditions: Sequence[str], amended: bool
+    decided: _Decidable,
+    budget: list[BudgetLine],
+    conditions: Sequence[ConditionKind],
+    amended: bool,
 ) -> PlanApproved:
     submitted = decided.plan.submitted
     return PlanApproved(
@@ -385,9 +387,3 @@ def _amend(decided: _Decidable, command: AmendPlan) -> list[PlanEvent]:
         conditions=list(command.conditions),
     )
     return [amendment, _approval(decided, budget, command.conditions, True)]
-
-
-def _reasons_said(line: ReviewedLine) -> str | None:
-    """Procurement's reasons for a line are categories (its officers' words stay with it)."""
-    said = [*line.reasons, *([line.officer_reason] if line.officer_reason else [])]
-    return "; ".join(reason.value.replace("_", " ") for reason in said) or None

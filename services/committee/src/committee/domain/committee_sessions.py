@@ -11,7 +11,7 @@ from datetime import date
 from uuid import UUID
 
 from reintegration_contracts.events.committee import (
-    CommitteeMember,
+    CommitteeSeat,
     CommitteeSessionHeld,
     MemberRole,
 )
@@ -34,7 +34,7 @@ class HoldSession:
     session_id: UUID
     locality: Locality
     held_on: date
-    members: tuple[CommitteeMember, ...]
+    members: tuple[CommitteeSeat, ...]
     today: date
 
 
@@ -63,12 +63,12 @@ sessions = Decider[Session, HoldSession, CommitteeSessionHeld](
 )
 
 
-def is_quorate(members: Sequence[CommitteeMember]) -> bool:
+def is_quorate(members: Sequence[CommitteeSeat]) -> bool:
     roles = {member.role for member in members}
     return len(members) >= MIN_SESSION_MEMBERS and all(seat in roles for seat in REQUIRED_SEATS)
 
 
-def ensure_quorate(members: Sequence[CommitteeMember]) -> None:
+def ensure_quorate(members: Sequence[CommitteeSeat]) -> None:
     if not is_quorate(members):
         raise RuleViolation(
             "session_not_quorate",

@@ -11,7 +11,10 @@ from committee.domain import PlanStatus, place_key, session_stream, threshold_in
 from committee.queries.views import PlanRow, SessionDetail, SessionRow, ThresholdView
 from reintegration_sdk import NotFound
 
-PLAN_COLUMNS = """plan_id, kind, status, region, commune, sector, trade, activity,
+# The activity is in words: committee's own (plan_words), gone once a beneficiary is erased.
+PLAN_COLUMNS = """plan_id, kind, status, region, commune, sector, trade,
+    (SELECT w.words->>'activity' FROM plan_words w
+     WHERE w.plan_id = plans.plan_id AND w.part = 'submission') AS activity,
     beneficiary_count, currency, submitted_on, submitted_total, in_kind_total, reviewed_on,
     reviewed_total, flagged_lines, session_id, decided_on, approved_total, amended"""
 
@@ -84,6 +87,14 @@ async def session(db: asyncpg.Connection, office: str, session_id: UUID) -> Sess
     if row is None:
         # Another office's session answers as one that does not exist.
         raise NotFound(session_stream(session_id))
+    organisations = await db.fetchval(
+        "SELECT organisations FROM session_words WHERE session_id = $1", session_id
+    )
+    said = json.loads(organisations) if organisations else []
+    members = [
+        {**member, "organisation": said[n] if n < len(said) else None}
+        for n, member in enumerate(json.loads(row["members"]))
+    ]
     decided = await db.fetch(
         f"SELECT {PLAN_COLUMNS} FROM plans WHERE session_id = $1 ORDER BY plan_id", session_id
     )
@@ -91,7 +102,7 @@ async def session(db: asyncpg.Connection, office: str, session_id: UUID) -> Sess
         session_id=session_id,
         locality={"region": row["region"], "commune": row["commune"]},
         held_on=row["held_on"],
-        members=json.loads(row["members"]),
+        members=members,
         decisions=[PlanRow.model_validate(dict(plan)) for plan in decided],
     )
 

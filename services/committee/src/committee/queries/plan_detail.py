@@ -5,7 +5,7 @@ another office answers exactly as a plan that does not exist: that one exists el
 this office's to know.
 """
 
-from typing import cast
+from typing import Any, cast
 from uuid import UUID
 
 import asyncpg
@@ -16,10 +16,12 @@ from committee.queries.views import (
     BudgetComparison,
     DecisionSummary,
     HistoryEntry,
+    InKindView,
     PlanDetail,
     ReviewSummary,
 )
-from reintegration_contracts.events.committee import PlanApproved
+from committee.words import plan_words
+from reintegration_contracts.events.committee import PlanApproved, ReviewedBudgetLine
 from reintegration_sdk import NotFound, StoredEvent
 
 
@@ -29,11 +31,19 @@ async def plan(db: asyncpg.Connection, office: str, plan_id: UUID) -> PlanDetail
     state = plans.fold(cast(PlanEvent, event.payload()) for event in events)
     if state is None or events[0].country_office != office:
         raise NotFound(stream)
-    return plan_detail(state, events)
+    return plan_detail(state, events, await plan_words(db, office, plan_id))
 
 
-def plan_detail(plan: Plan, events: list[StoredEvent]) -> PlanDetail:
+def plan_detail(
+    plan: Plan, events: list[StoredEvent], words: dict[str, Any] | None = None
+) -> PlanDetail:
+    """The plan as its stream tells it, with the words committee keeps beside it (`words`
+    from `committee.words.plan_words`: none once a beneficiary was erased)."""
     submitted = plan.submitted
+    said = (words or {}).get("submission", {})
+    decided = (words or {}).get("decision", {})
+    lines_said = {**said.get("lines", {}), **decided.get("lines", {})}
+    in_kind_said = said.get("in_kind", [])
     return PlanDetail(
         plan_id=submitted.plan_id,
         status=plan.status,
@@ -41,18 +51,25 @@ def plan_detail(plan: Plan, events: list[StoredEvent]) -> PlanDetail:
         beneficiary_ids=submitted.beneficiary_ids,
         sector=submitted.sector,
         trade=submitted.trade,
-        activity=submitted.activity,
+        activity=said.get("activity"),
         locality=submitted.locality,
         currency=submitted.currency,
         submitted_on=submitted.submitted_on,
         submitted_total=budget_total(submitted.budget_lines),
-        in_kind_contribution=submitted.in_kind_contribution,
+        in_kind_contribution=[
+            InKindView(
+                kind=part.kind,
+                value=part.value,
+                description=in_kind_said[n] if n < len(in_kind_said) else None,
+            )
+            for n, part in enumerate(submitted.in_kind_contribution)
+        ],
         kit_requested=submitted.kit_requested,
-        budget=_budget_side_by_side(plan),
+        budget=_budget_side_by_side(plan, lines_said),
         review=ReviewSummary.model_validate(plan.review, from_attributes=True)
         if plan.review
         else None,
-        decision=_decision(plan),
+        decision=_decision(plan, decided.get("note")),
         history=[
             HistoryEntry(
                 version=event.version,
@@ -66,33 +83,39 @@ def plan_detail(plan: Plan, events: list[StoredEvent]) -> PlanDetail:
     )
 
 
-def _budget_side_by_side(plan: Plan) -> list[BudgetComparison]:
-    reviewed = {line.item.casefold(): line for line in plan.review.lines} if plan.review else {}
+def _budget_side_by_side(plan: Plan, said: dict[str, Any]) -> list[BudgetComparison]:
+    reviewed = {line.item: line for line in plan.review.lines} if plan.review else {}
     approved = (
-        {line.item.casefold(): line for line in plan.decision.approved_budget}
+        {line.item: line for line in plan.decision.approved_budget}
         if isinstance(plan.decision, PlanApproved)
         else {}
     )
     rows = []
     for line in plan.submitted.budget_lines:
-        review = reviewed.get(line.item.casefold())
-        approval = approved.get(line.item.casefold())
+        review = reviewed.get(line.item)
+        approval = approved.get(line.item)
+        reasons = _reasons(review) if review else []
         rows.append(
             BudgetComparison(
                 item=line.item,
+                item_name=said.get(line.item, {}).get("item"),
+                specification=said.get(line.item, {}).get("specification"),
                 quantity=line.quantity,
                 submitted_unit_cost=line.unit_cost,
                 reviewed_unit_cost=review.reviewed_unit_cost if review else None,
                 flags=review.flags if review else [],
-                review_reason=review.reason if review else None,
+                review_reason="; ".join(r.replace("_", " ") for r in reasons) or None,
+                review_reasons=reasons,
                 approved_quantity=approval.quantity if approval else None,
                 approved_unit_cost=approval.unit_cost if approval else None,
             )
         )
-    submitted_items = {line.item.casefold() for line in plan.submitted.budget_lines}
+    submitted_items = {line.item for line in plan.submitted.budget_lines}
     rows += [
         BudgetComparison(
             item=line.item,
+            item_name=said.get(line.item, {}).get("item"),
+            specification=said.get(line.item, {}).get("specification"),
             quantity=line.quantity,
             approved_quantity=line.quantity,
             approved_unit_cost=line.unit_cost,
@@ -103,7 +126,13 @@ def _budget_side_by_side(plan: Plan) -> list[BudgetComparison]:
     return rows
 
 
-def _decision(plan: Plan) -> DecisionSummary | None:
+def _reasons(line: ReviewedBudgetLine) -> list[str]:
+    """Procurement's reasons for a line, as categories (its officers' words stay with it)."""
+    said = [*line.reasons, *([line.officer_reason] if line.officer_reason else [])]
+    return [reason.value for reason in said]
+
+
+def _decision(plan: Plan, note: str | None) -> DecisionSummary | None:
     decision = plan.decision
     if decision is None:
         return None
@@ -114,11 +143,13 @@ def _decision(plan: Plan) -> DecisionSummary | None:
             decided_on=decision.approved_on,
             amended=decision.amended,
             approved_total=decision.approved_total,
-            conditions=decision.conditions,
+            conditions=[condition.value for condition in decision.conditions],
+            note=note,
         )
     return DecisionSummary(
         outcome=PlanStatus.REJECTED,
         session_id=decision.session_id,
         decided_on=decision.rejected_on,
-        reasons=decision.reasons,
+        reasons=[reason.value for reason in decision.reasons],
+        note=note,
     )

@@ -7,7 +7,7 @@ from uuid import UUID
 from pydantic import BaseModel
 
 from committee.domain import PlanStatus
-from reintegration_contracts.events.committee import CommitteeMember, InKindContribution, PlanKind
+from reintegration_contracts.events.committee import InKindKind, MemberRole, PlanKind
 from reintegration_contracts.types import Locality
 
 
@@ -19,7 +19,7 @@ class PlanRow(BaseModel):
     commune: str
     sector: str
     trade: str
-    activity: str
+    activity: str | None = None  # in words, kept by committee; none once erased
     beneficiary_count: int
     currency: str
     submitted_on: date
@@ -37,12 +37,15 @@ class PlanRow(BaseModel):
 class BudgetComparison(BaseModel):
     """One item as submitted, as procurement reviewed it, and as the committee approved it."""
 
-    item: str
+    item: str  # the catalogue item code
+    item_name: str | None = None  # the item in words, as the plan named it
+    specification: str | None = None
     quantity: int
     submitted_unit_cost: int | None = None
     reviewed_unit_cost: int | None = None
     flags: list[str] = []
-    review_reason: str | None = None
+    review_reason: str | None = None  # procurement's reasons, as categories in words
+    review_reasons: list[str] = []
     approved_quantity: int | None = None
     approved_unit_cost: int | None = None
 
@@ -62,8 +65,15 @@ class DecisionSummary(BaseModel):
     decided_on: date
     amended: bool = False
     approved_total: int | None = None
-    conditions: list[str] = []
-    reasons: list[str] = []
+    conditions: list[str] = []  # categories
+    reasons: list[str] = []  # categories
+    note: str | None = None  # the committee's words, kept by committee
+
+
+class InKindView(BaseModel):
+    kind: InKindKind
+    value: int
+    description: str | None = None  # in words, kept by committee
 
 
 class HistoryEntry(BaseModel):
@@ -81,12 +91,12 @@ class PlanDetail(BaseModel):
     beneficiary_ids: list[UUID]
     sector: str
     trade: str
-    activity: str
+    activity: str | None
     locality: Locality
     currency: str
     submitted_on: date
     submitted_total: int
-    in_kind_contribution: list[InKindContribution]
+    in_kind_contribution: list[InKindView]
     kit_requested: str | None
     budget: list[BudgetComparison]
     review: ReviewSummary | None
@@ -104,11 +114,16 @@ class SessionRow(BaseModel):
     plans_rejected: int
 
 
+class MemberView(BaseModel):
+    role: MemberRole
+    organisation: str | None = None  # kept by committee, never in an event
+
+
 class SessionDetail(BaseModel):
     session_id: UUID
     locality: Locality
     held_on: date
-    members: list[CommitteeMember]
+    members: list[MemberView]
     decisions: list[PlanRow]
 
 

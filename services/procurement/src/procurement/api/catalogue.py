@@ -11,6 +11,7 @@ from procurement.api.models import KitIn, KitReviewIn, PriceIn, ToleranceIn
 from procurement.domain import DefineKit, PriceItem, RecordReturneeReview, SetTolerance
 from procurement.queries import views
 from reintegration_contracts.events.procurement import KitItem
+from reintegration_contracts.types import item_code
 from reintegration_sdk import CSV_ANSWER, Db, NotFound, OfficePath, Work, office_router
 
 router = office_router(tags=["catalogues"])
@@ -20,10 +21,12 @@ _PRICE_COLUMNS = ["item", "unit", "unit_price", "supplier", "currency", "priced_
 
 @router.post("/prices", dependencies=[Officer])
 async def price_item(body: PriceIn, work: Work) -> dict[str, Any]:
-    """Record an item's unit price and supplier in the office's price catalogue."""
+    """Record an item's unit price and supplier in the office's price catalogue. The item is
+    named in words: the catalogue is keyed by its code (`item_code`, in the answer), which
+    budget lines, kits and orders carry; the words are kept here."""
     command = PriceItem(body.item, body.unit, body.unit_price, body.supplier, body.currency)
     events = await handlers.change_prices(work, command)
-    return {**body.model_dump(), "changed": bool(events)}
+    return {**body.model_dump(), "code": item_code(body.item), "changed": bool(events)}
 
 
 @router.get("/prices", response_model=None, responses=CSV_ANSWER, dependencies=[Reader])
@@ -54,8 +57,9 @@ async def define_kit(
 ) -> dict[str, Any]:
     """A trade's minimum kit as set with trainers; a changed list is a new version (201),
     the same list again changes nothing (200)."""
-    items = tuple(KitItem(item=i.item, quantity=i.quantity) for i in body.items)
-    events = await handlers.change_kit(work, trade, DefineKit(trade, items))
+    items = tuple(KitItem(item=item_code(i.item), quantity=i.quantity) for i in body.items)
+    names = [i.item for i in body.items]
+    events = await handlers.change_kit(work, trade, DefineKit(trade, items), names)
     if not events:
         response.status_code = status.HTTP_200_OK
     [current, *_] = await views.kits(work.db, work.country_office, trade)

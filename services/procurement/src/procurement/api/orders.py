@@ -19,6 +19,7 @@ from procurement.api.models import DeliveryIn, KitOrderIn
 from procurement.domain import DeliverKit, Handover, OrderForCertifiedTrade, PriceCatalogue
 from procurement.queries import views
 from reintegration_contracts.events.procurement import DeliveredItem, OrderBasis
+from reintegration_contracts.types import item_code
 from reintegration_sdk import (
     CSV_ANSWER,
     CurrentPrincipal,
@@ -61,7 +62,8 @@ _LEAD_TIME_COLUMNS = [
 
 def _delivery(basis: OrderBasis, body: DeliveryIn) -> DeliverKit:
     items = tuple(
-        DeliveredItem(item=i.item, quantity=i.quantity, value=i.value) for i in body.items
+        DeliveredItem(item=item_code(i.item), quantity=i.quantity, value=i.value)
+        for i in body.items
     )
     handover = Handover(items, body.delivered_on, body.acknowledged_by_beneficiary)
     # Whether the plan is approved or the trade certified is the handler's to find out.

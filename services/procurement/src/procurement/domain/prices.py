@@ -4,7 +4,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
-from reintegration_contracts.events.procurement import CatalogueItemPriced, PriceToleranceSet
+from reintegration_contracts.events.procurement import (
+    CatalogueItemPriced,
+    PriceToleranceSet,
+    unit_code,
+)
+from reintegration_contracts.types import item_code
 from reintegration_sdk import Decider, RuleViolation
 
 # Offices that never set a tolerance still get a review that forgives small price drift.
@@ -16,8 +21,9 @@ def price_catalogue_stream(country_office: str) -> str:
 
 
 def item_key(item: str) -> str:
-    """Budget lines and catalogue entries name items by hand: match them loosely."""
-    return " ".join(item.lower().split())
+    """Budget lines and catalogue entries name items by hand: they meet on the item's code
+    (`item_code`; a code is its own code), the key of the catalogue."""
+    return item_code(item)
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,7 @@ class PriceCatalogue:
 
 @dataclass(frozen=True)
 class PriceItem:
-    item: str
+    item: str  # in words or as a code: the event carries the code, the words stay here
     unit: str
     unit_price: int
     supplier: str
@@ -62,8 +68,8 @@ def decide_prices(catalogue: PriceCatalogue, command: PriceCommand) -> list[Pric
             f"this office's catalogue is priced in {catalogue.currency}, not {command.currency}",
         )
     priced = CatalogueItemPriced(
-        item=" ".join(command.item.split()),
-        unit=command.unit,
+        item=item_code(command.item),
+        unit=unit_code(command.unit),
         unit_price=command.unit_price,
         supplier=command.supplier,
         currency=command.currency,

@@ -47,7 +47,7 @@ class SubmittedLine:
     item: str
     quantity: int
     unit_cost: int
-    specification: str | None = None
+    specified: bool = False  # the words are the plan's, in committee's database
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ class LineAdjustment:
     line: int  # 1-based, as the review lists them
     reason: str  # the officer's words: kept in procurement's database, never on the wire
     reviewed_unit_cost: int | None = None
-    specification: str | None = None
+    specification: str | None = None  # the officer's words: kept here, the event says specified
     category: AdjustmentReason = AdjustmentReason.OTHER
 
 
@@ -128,9 +128,7 @@ def _revised(review: BudgetReview, command: ReviseReview) -> BudgetReviewed:
             raise InvalidField(f"adjustments.{index}.line", "line adjusted twice")
         overrides[adjustment.line] = adjustment
         if adjustment.specification:
-            lines[adjustment.line - 1] = replace(
-                lines[adjustment.line - 1], specification=adjustment.specification
-            )
+            lines[adjustment.line - 1] = replace(lines[adjustment.line - 1], specified=True)
     return _reviewed(
         command.plan_id, tuple(lines), review.currency, command, review.revision + 1, overrides
     )
@@ -198,7 +196,7 @@ def review_line(line: SubmittedLine, catalogue: PriceCatalogue, currency: str) -
     elif _above_tolerance(line.unit_cost, price, catalogue.tolerance_percent):
         flags.append(ReviewFlag.ABOVE_CATALOGUE_PRICE)
         reasons.append(LineReason.ABOVE_CATALOGUE_PRICE)
-    if not (line.specification or "").strip():
+    if not line.specified:
         flags.append(ReviewFlag.MISSING_SPECIFICATION)
         reasons.append(LineReason.MISSING_SPECIFICATION)
     adjust = comparable and any(f is not ReviewFlag.NOT_IN_CATALOGUE for f in flags)
@@ -213,7 +211,7 @@ def review_line(line: SubmittedLine, catalogue: PriceCatalogue, currency: str) -
         catalogue_unit_price=price.unit_price if comparable and price is not None else None,
         flags=flags,
         reasons=reasons,
-        specification=line.specification,
+        specified=line.specified,
     )
 
 
@@ -271,12 +269,12 @@ def _overridden(line: ReviewedLine, adjustment: LineAdjustment | None) -> Review
 def evolve_review(review: BudgetReview, event: BudgetReviewed) -> BudgetReview:
     if review.latest is None:
         lines = tuple(
-            SubmittedLine(line.item, line.quantity, line.submitted_unit_cost, line.specification)
+            SubmittedLine(line.item, line.quantity, line.submitted_unit_cost, line.specified)
             for line in event.lines
         )
         return BudgetReview(event.plan_id, event.currency, lines, event)
     lines = tuple(
-        replace(line, specification=reviewed.specification)
+        replace(line, specified=reviewed.specified)
         for line, reviewed in zip(review.lines, event.lines, strict=True)
     )
     return replace(review, lines=lines, latest=event)

@@ -21,10 +21,24 @@ def _row(record: asyncpg.Record, *json_columns: str) -> Row:
     return row
 
 
+async def item_names(db: asyncpg.Connection, office: str) -> dict[str, str]:
+    """Each item code's name in words, as the office last wrote it."""
+    rows = await db.fetch("SELECT item, name FROM item_names WHERE country_office = $1", office)
+    return {row["item"]: row["name"] for row in rows}
+
+
+def _named(items: list[dict[str, Any]], names: dict[str, str]) -> None:
+    for item in items:
+        item["name"] = names.get(item["item"])
+
+
 async def prices(db: asyncpg.Connection, office: str) -> list[Row]:
+    """The catalogue by item code, each with its name in words."""
     records = await db.fetch(
-        """SELECT item, unit, unit_price, supplier, currency, priced_at FROM catalogue_prices
-           WHERE country_office = $1 ORDER BY item_key""",
+        """SELECT p.item, n.name, p.unit, p.unit_price, p.supplier, p.currency, p.priced_at
+           FROM catalogue_prices p
+           LEFT JOIN item_names n USING (country_office, item)
+           WHERE p.country_office = $1 ORDER BY p.item_key""",
         office,
     )
     return [dict(r) for r in records]
@@ -55,23 +69,29 @@ async def kits(db: asyncpg.Connection, office: str, trade: str | None = None) ->
         office,
         trade,
     )
-    return [_row(r, "items", "returnee_reviews") for r in records]
+    rows = [_row(r, "items", "returnee_reviews") for r in records]
+    names = await item_names(db, office)
+    for row in rows:
+        _named(row["items"], names)
+    return rows
 
 
 _REVIEW_COLUMNS = """plan_id, revision, review_id, reviewed_on, reviewer, awaiting_officer,
     lines, flagged_lines, submitted_total, reviewed_total, currency, tolerance_percent,
     note AS note_category"""
 _REVIEW_WORDS = """LEFT JOIN review_words w USING (plan_id, revision)"""
-_WORDS_COLUMNS = "w.note AS note, w.line_reasons"
+_WORDS_COLUMNS = "w.note AS note, w.line_reasons, w.line_specifications"
 
 
 def _review(record: asyncpg.Record) -> Row:
     """A revision as people read it: each line's reasons in words, the officer's note."""
-    row = _row(record, "lines", "line_reasons")
+    row = _row(record, "lines", "line_reasons", "line_specifications")
     said: dict[str, str] = row.pop("line_reasons") or {}
+    specified: dict[str, str] = row.pop("line_specifications") or {}
     for number, line in enumerate(row["lines"], start=1):
         reviewed = ReviewedLine.model_validate(line)
         line["reason"] = reason_text(reviewed, row["tolerance_percent"], said.get(str(number)))
+        line["specification"] = specified.get(str(number))
     return row
 
 
