@@ -26,9 +26,10 @@ from reintegration_contracts.types import (
     age_band_for,
 )
 
-
 # A principal's subject id (the token's `sub`): who a staff member is to the platform, no name.
-CaseworkerId = Annotated[str, Field(min_length=1, max_length=255, examples=["c3a1f0d2-7b9e-4e55-9a61-0d5b3c2e8f14"])]
+CaseworkerId = Annotated[
+    str, Field(min_length=1, max_length=255, examples=["c3a1f0d2-7b9e-4e55-9a61-0d5b3c2e8f14"])
+]
 
 
 class OverrideReason(StrEnum):

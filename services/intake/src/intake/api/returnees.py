@@ -1,5 +1,5 @@
-"""Returnees: reception, the caseload and who holds each case, consent, individual counselling, the personal-data vault
-and erasure."""
+"""Returnees: reception, the caseload and who holds each case, consent, individual
+counselling, the personal-data vault and erasure."""
 
 from typing import Annotated
 from uuid import UUID, uuid4
