@@ -28,6 +28,9 @@ export const paths = {
   returnee: (cc: string, id: string) => officeUrl("intake", cc, `/returnees/${seg(id)}`),
   personalData: (cc: string, id: string) =>
     officeUrl("intake", cc, `/returnees/${seg(id)}/personal-data`),
+  myCases: (cc: string) => officeUrl("intake", cc, "/returnees?assigned_to=me&limit=1000"),
+  assignments: (cc: string, id: string) =>
+    officeUrl("intake", cc, `/returnees/${seg(id)}/assignments`),
   consents: (cc: string, id: string) => officeUrl("intake", cc, `/returnees/${seg(id)}/consents`),
   consentWithdrawals: (cc: string, id: string) =>
     officeUrl("intake", cc, `/returnees/${seg(id)}/consents/withdrawals`),

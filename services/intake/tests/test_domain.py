@@ -16,6 +16,7 @@ from intake_builders import (
 )
 
 from intake.domain import (
+    AssignCase,
     AttendSession,
     EraseReturnee,
     IdentityDocument,
@@ -35,6 +36,7 @@ from intake.domain import (
 )
 from reintegration_contracts.events.committee import PlanRejected
 from reintegration_contracts.events.intake import (
+    CaseAssigned,
     ConsentPurpose,
     ConsentRecorded,
     ConsentWithdrawn,
@@ -257,6 +259,82 @@ def test_name_similarity(first, second, at_least, below) -> None:
 def test_same_phone_needs_digits() -> None:
     assert not same_phone("n/a", "none")
     assert same_phone("+226 70-12-34-56", "0022670123456")
+
+
+# --- Who holds the case ----------------------------------------------------------------------
+
+
+def registered_by(caseworker: str | None) -> ReturneeRegistered:
+    return registered(RETURNEE).model_copy(update={"caseworker": caseworker})
+
+
+def assigned(caseworker: str, number: int, before: str | None = None) -> CaseAssigned:
+    return CaseAssigned(
+        returnee_id=RETURNEE,
+        caseworker=caseworker,
+        previous_caseworker=before,
+        assigned_on=TODAY,
+        assignment=number,
+    )
+
+
+def taking(caseworker: str) -> AssignCase:
+    return AssignCase(caseworker, assigned_on=TODAY, by=caseworker, by_office_manager=False)
+
+
+def manager_assigns(caseworker: str) -> AssignCase:
+    return AssignCase(caseworker, assigned_on=TODAY, by="manager-1", by_office_manager=True)
+
+
+def test_registration_names_the_caseworker_who_holds_the_case() -> None:
+    [event] = cases.given([], a_registration(returnee_id=RETURNEE, caseworker="cw-1"))
+
+    assert isinstance(event, ReturneeRegistered)
+    assert event.caseworker == "cw-1"
+    assert cases.fold([event]).caseworker == "cw-1"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("given", "command", "expected"),
+    [
+        # An office manager's import left the case to no one: a caseworker takes it.
+        ([registered_by(None)], taking("cw-2"), [assigned("cw-2", 1)]),
+        # The office manager gives it to someone, then reassigns it.
+        ([registered_by(None)], manager_assigns("cw-2"), [assigned("cw-2", 1)]),
+        ([registered_by("cw-1")], manager_assigns("cw-2"), [assigned("cw-2", 1, before="cw-1")]),
+        ([registered_by("cw-1"), assigned("cw-2", 1, before="cw-1")], manager_assigns("cw-1"),
+         [assigned("cw-1", 2, before="cw-2")]),
+        # An erased returnee's case stays, anonymous, and someone still follows it.
+        ([registered_by("cw-1"), erased()], manager_assigns("cw-2"),
+         [assigned("cw-2", 1, before="cw-1")]),
+    ],
+)  # fmt: skip
+def test_a_case_is_taken_assigned_and_reassigned(given, command, expected) -> None:
+    assert cases.given(given, command) == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "command", "rule"),
+    [
+        ([registered_by("cw-1")], taking("cw-1"), "case_already_assigned"),
+        ([registered_by("cw-1")], manager_assigns("cw-1"), "case_already_assigned"),
+        ([registered_by("cw-1")], taking("cw-2"), "case_held_by_another"),
+        ([registered_by(None), assigned("cw-1", 1)], taking("cw-2"), "case_held_by_another"),
+        ([registered_by(None)],
+         AssignCase("cw-2", assigned_on=TODAY, by="cw-1", by_office_manager=False),
+         "case_assigned_by_manager_only"),
+    ],
+)  # fmt: skip
+def test_case_assignment_rules(given, command, rule) -> None:
+    with pytest.raises(RuleViolation) as refused:
+        cases.given(given, command)
+
+    assert refused.value.rule == rule
+
+
+def test_no_case_to_assign_before_registration() -> None:
+    with pytest.raises(NotFound):
+        cases.given([], manager_assigns("cw-1"))
 
 
 # --- Consent ---------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from monitoring.queries import figures as report
 from monitoring.queries.figures import Dimension
 from monitoring.timeline import entries_for
 from reintegration_contracts.events import committee, training
-from reintegration_contracts.events.intake import ReturneeErased
+from reintegration_contracts.events.intake import CaseAssigned, ReturneeErased
 from reintegration_contracts.registry import EventPayload
 from reintegration_contracts.types import Sex, Vulnerability
 from reintegration_sdk.events import EventMeta
@@ -135,6 +135,26 @@ def test_overdue_visits_are_listed_by_caseworker() -> None:
     )
     assert {v.caseworker for v in overdue} == {"caseworker-1"}
     assert report.overdue_visits(cases, today=date(2024, 6, 5)) == []
+
+
+def test_overdue_visits_follow_the_case_to_its_latest_caseworker_in_any_order() -> None:
+    def assigned(caseworker: str, number: int) -> CaseAssigned:
+        return CaseAssigned(
+            returnee_id=BOUKARY, caseworker=caseworker, assigned_on=date(2024, 3, 1),
+            assignment=number,
+        )  # fmt: skip
+
+    handovers = [assigned("cw-issa", 1), assigned("cw-fatim", 2)]
+    events = [*programme(), *((event, meta(event, actor="office-manager")) for event in handovers)]
+    for seed in range(5):
+        shuffled = list(events)
+        random.Random(seed).shuffle(shuffled)
+        overdue = report.overdue_visits(fold(shuffled).cases.values(), today=date(2024, 6, 21))
+        # Boukary's visits are Fatim's now; Amina's stay with who registered her.
+        assert {(v.returnee_id, v.caseworker) for v in overdue} == {
+            (str(AMINA), "caseworker-1"),
+            (str(BOUKARY), "cw-fatim"),
+        }
 
 
 def test_the_fold_ignores_order_and_repetition() -> None:

@@ -129,6 +129,21 @@ const consent: Act = {
   },
 };
 
+// An office manager gives a case to a caseworker or hands it to another (intake's route takes
+// any caseworker; only an office manager may name someone other than themselves).
+const assignCase = act({
+  id: "assign-case",
+  service: "intake",
+  roles: ["office_manager"],
+  title: "act.assign_case",
+  intro: "intro.assign_case",
+  fields: [
+    { kind: "ref", path: "@returnee_id", label: "f.returnee", source: "returnees", required: true },
+    { kind: "text", path: "caseworker", label: "f.caseworker", required: true },
+  ],
+  url: (values, cc) => paths.assignments(cc, param(values, "returnee_id")),
+});
+
 const counsellingSession = act({
   id: "counselling-session",
   service: "intake",
@@ -478,6 +493,7 @@ export const ACTS: Act[] = [
   consent,
   counsellingSession,
   interview,
+  assignCase,
   scheduleCohort,
   enrolment,
   attendance,

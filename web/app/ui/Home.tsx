@@ -69,6 +69,7 @@ export function Home() {
     if (hasRole(session, "caseworker", "monitoring_officer")) {
       urls.push(paths.scoringConfig(cc, "standard"), paths.overdue(cc));
     }
+    if (hasRole(session, "caseworker")) urls.push(paths.myCases(cc));
     let kept = 0;
     for (const url of urls) {
       try {
@@ -110,6 +111,19 @@ export function Home() {
       </section>
       <section aria-labelledby="lists-title">
         <h2 id="lists-title">{t("home.lists")}</h2>
+        {hasRole(session, "caseworker") ? (
+          <WorkList
+            id="my-cases"
+            title="list.my_cases"
+            url={paths.myCases(cc)}
+            line={(r) => (
+              <>
+                <code>{s(r.returnee_id).slice(0, 8)}</code> · {s((r.community as Row | undefined)?.commune)} ·{" "}
+                {term("Stage", s(r.stage))}
+              </>
+            )}
+          />
+        ) : null}
         {hasRole(session, "caseworker", "monitoring_officer") ? (
           <>
             <WorkList
@@ -142,9 +156,14 @@ export function Home() {
               line={(r) => (
                 <>
                   <code>{s(r.returnee_id).slice(0, 8)}</code> · {s((r.community as Row | undefined)?.commune)} ·{" "}
-                  {term("Stage", s(r.stage))}
+                  {term("Stage", s(r.stage))} · {r.caseworker ? s(r.caseworker) : t("unassigned")}
                 </>
               )}
+              action={
+                hasRole(session, "office_manager")
+                  ? { act: "assign-case", label: "assign", values: (r) => ({ "@returnee_id": s(r.returnee_id) }) }
+                  : undefined
+              }
             />
           </>
         ) : null}

@@ -5,6 +5,11 @@ Same origin keeps things simple where they are hard: the service worker's scope 
 app, the browser sends no CORS preflight before each command, and one Ingress serves it all in
 Kubernetes. The host adds nothing to a request but forwards the headers a command needs
 (Authorization, Idempotency-Key, Dry-Run, traceparent); the services decide everything.
+
+Monitoring's dashboard is reached the same way, at `/api/monitoring/dashboard`: its sign-in
+keeps the token in a cookie and answers with redirects, so cookies go both ways and a
+`Location` comes back too (one naming the service's own address is said again in the host's
+`/api/<service>/` words, which is where the browser can reach it).
 """
 
 from collections.abc import AsyncIterator
@@ -29,6 +34,7 @@ REQUEST_HEADERS = (
     "idempotency-key",
     "dry-run",
     "traceparent",
+    "cookie",
 )
 RESPONSE_HEADERS = (
     "content-type",
@@ -37,6 +43,7 @@ RESPONSE_HEADERS = (
     "dry-run",
     "www-authenticate",
     "retry-after",
+    "location",
 )
 NO_CACHE = {"Cache-Control": "no-cache"}
 IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}
@@ -44,6 +51,21 @@ IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}
 
 def _error(status: int, code: str, detail: str) -> JSONResponse:
     return JSONResponse({"error": code, "detail": detail}, status_code=status)
+
+
+def _location(location: str, base: str, service: str) -> str:
+    """A redirect as the browser must follow it: relative ones are already right (they resolve
+    under `/api/<service>/`), absolute ones to the service itself go through the host."""
+    parts = urlsplit(location)
+    if not parts.scheme:
+        return location
+    origin = urlsplit(base)
+    if (parts.scheme, parts.netloc) != (origin.scheme, origin.netloc):
+        return location
+    prefix = origin.path.rstrip("/")
+    path = parts.path[len(prefix) :] if parts.path.startswith(prefix) else parts.path
+    query = f"?{parts.query}" if parts.query else ""
+    return f"/api/{service}/{path.lstrip('/')}{query}"
 
 
 def _security_headers(settings: WebSettings) -> dict[str, str]:
@@ -97,8 +119,14 @@ def create_app(settings: WebSettings | None = None) -> Starlette:
         except httpx.TransportError:
             return _error(502, "service_unavailable", f"{service} cannot be reached")
         kept = {k: v for k in RESPONSE_HEADERS if (v := answer.headers.get(k)) is not None}
+        if "location" in kept:
+            kept["location"] = _location(kept["location"], base, service)
         kept["Cache-Control"] = "no-store"
-        return Response(answer.content, status_code=answer.status_code, headers=kept)
+        response = Response(answer.content, status_code=answer.status_code, headers=kept)
+        # One header per cookie: folding them into one would break their dates' commas.
+        for cookie in answer.headers.get_list("set-cookie"):
+            response.raw_headers.append((b"set-cookie", cookie.encode("latin-1")))
+        return response
 
     def _file(path: Path, headers: dict[str, str]) -> Response:
         return FileResponse(path, headers={**security, **headers})

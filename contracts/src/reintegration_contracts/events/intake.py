@@ -6,7 +6,7 @@ intake's vault. Events name the returnee by a pseudonymous id only.
 
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -26,6 +26,11 @@ from reintegration_contracts.types import (
     Vulnerability,
     age_band_for,
 )
+
+# A principal's subject id (the token's `sub`): who a staff member is to the platform, no name.
+CaseworkerId = Annotated[
+    str, Field(min_length=1, max_length=255, examples=["c3a1f0d2-7b9e-4e55-9a61-0d5b3c2e8f14"])
+]
 
 
 class OverrideReason(StrEnum):
@@ -104,6 +109,28 @@ class ReturneeRegistered(EventPayload):
     )
     household_size: int = Field(ge=1, le=60)
     duplicate_override: DuplicateOverride | None = None
+    caseworker: CaseworkerId | None = Field(
+        default=None,
+        description="Subject id of the caseworker who registered the case and holds it "
+        "(assignment 0); none when someone else registered it, e.g. an office manager's import",
+    )
+
+
+@event("CaseAssigned", 1, Domain.INTAKE)
+class CaseAssigned(EventPayload):
+    """A returnee's case is given to a caseworker: taken by the caseworker, or assigned or
+    reassigned by an office manager. The caseworker is named by subject id, never by name.
+
+    `assignment` counts the case's assignments (registration's own is 0), so the latest one is
+    known whatever order a consumer reads the events in."""
+
+    returnee_id: ReturneeId
+    caseworker: CaseworkerId = Field(description="Subject id of the caseworker now in charge")
+    previous_caseworker: CaseworkerId | None = Field(
+        default=None, description="Subject id of the caseworker who held the case before, if any"
+    )
+    assigned_on: date
+    assignment: int = Field(ge=1, description="1 for the first assignment after registration")
 
 
 @upcaster("ReturneeRegistered", from_version=1)

@@ -13,6 +13,7 @@ import asyncpg
 
 from intake.domain import PlanOutcome, Stage, case_stage
 from reintegration_contracts.events.intake import (
+    CaseAssigned,
     ConsentRecorded,
     ConsentWithdrawn,
     CounsellingAttended,
@@ -75,9 +76,9 @@ async def on_returnee_registered(
         """INSERT INTO caseload (returnee_id, country_office, sub_office, arrival_date,
                return_type, region, commune, sex, age_band, is_minor, vulnerabilities,
                declared_trades, aspirations, household_size, stage, duplicate_override,
-               registered_at)
+               registered_at, caseworker)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15,
-                   $16::jsonb, $17)
+                   $16::jsonb, $17, $18)
            ON CONFLICT (returnee_id) DO NOTHING""",
         event.returnee_id,
         meta.country_office,
@@ -96,9 +97,21 @@ async def on_returnee_registered(
         Stage.REGISTERED.value,
         override.model_dump_json() if override else None,
         meta.time,
+        event.caseworker,
     )
     # What other services reported before the registration reached this table still counts.
     await refresh_stage(db, event.returnee_id)
+
+
+@read_models.on(CaseAssigned)
+async def on_case_assigned(db: asyncpg.Connection, event: CaseAssigned, meta: EventMeta) -> None:
+    await db.execute(
+        """UPDATE caseload SET caseworker = $2, assignment = $3
+           WHERE returnee_id = $1 AND assignment < $3""",
+        event.returnee_id,
+        event.caseworker,
+        event.assignment,
+    )
 
 
 @read_models.on(ConsentRecorded)

@@ -91,6 +91,9 @@ class CaseFile(BaseModel):
     region: str | None = None
     commune: str | None = None
     caseworker: str | None = None
+    # Which of the case's assignments named the caseworker (registration's is 0): the highest
+    # wins, so a reassignment read before the registration still stands.
+    caseworker_assignment: int = -1
     trades: dict[str, str] = Field(default_factory=dict, description="source -> trade")
     trade_dates: dict[str, date] = Field(
         default_factory=dict, description="source -> business date of the event it came from"
@@ -105,6 +108,10 @@ class CaseFile(BaseModel):
     def reach(self, stage: Stage, on: date | None) -> None:
         if on is not None and (stage not in self.stages or on < self.stages[stage]):
             self.stages[stage] = on
+
+    def hold(self, caseworker: str, assignment: int) -> None:
+        if assignment > self.caseworker_assignment:
+            self.caseworker, self.caseworker_assignment = caseworker, assignment
 
     def note_trade(self, source: str, trade: str, on: date) -> None:
         """A source's trade is the one its latest event names (by business date, then name):
@@ -252,10 +259,12 @@ def _apply_case(case: CaseFile, event: EventPayload, meta: EventMeta) -> None:
             case.sex, case.age_band = event.sex.value, event.age_band.value
             case.vulnerabilities = sorted(v.value for v in event.vulnerabilities)
             case.region, case.commune = event.community.region, event.community.commune
-            case.caseworker = meta.actor
+            case.hold(event.caseworker or meta.actor, 0)
             if event.declared_trades:
                 case.note_trade("declared", event.declared_trades[0].trade, event.arrival_date)
             case.reach(Stage.REGISTERED, event.arrival_date)
+        case intake.CaseAssigned():
+            case.hold(event.caseworker, event.assignment)
         case intake.CounsellingAttended():
             case.reach(Stage.COUNSELLED, event.attended_on)
         case intake.CounsellingInterviewRecorded():
@@ -305,6 +314,7 @@ def _apply_case(case: CaseFile, event: EventPayload, meta: EventMeta) -> None:
 # Events the read model folds (timeline-only events are listed in timeline.py).
 FOLDED: tuple[type[EventPayload], ...] = (
     intake.ReturneeRegistered,
+    intake.CaseAssigned,
     intake.CounsellingAttended,
     intake.CounsellingInterviewRecorded,
     intake.ReturneeErased,

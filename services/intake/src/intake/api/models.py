@@ -8,6 +8,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from intake.domain import (
+    AssignCase,
     HoldCounsellingSession,
     IdentityDocument,
     PersonalData,
@@ -19,6 +20,7 @@ from intake.domain import (
 )
 from intake.queries.views import DocumentKind
 from reintegration_contracts.events.intake import (
+    CaseworkerId,
     ConsentPurpose,
     DuplicateOverride,
     ExpertPresence,
@@ -100,7 +102,9 @@ class RegistrationRequest(Request):
         description="Register although likely duplicates were reported (kept in the event)",
     )
 
-    def command(self, returnee_id: UUID, today: date) -> RegisterReturnee:
+    def command(
+        self, returnee_id: UUID, today: date, caseworker: str | None = None
+    ) -> RegisterReturnee:
         override = self.duplicate_override
         return RegisterReturnee(
             returnee_id=returnee_id,
@@ -117,6 +121,23 @@ class RegistrationRequest(Request):
             sub_office=self.sub_office,
             override_reason=override.reason if override else None,
             override_note=override.note if override else None,
+            caseworker=caseworker,
+        )
+
+
+class AssignmentRequest(Request):
+    caseworker: CaseworkerId | None = Field(
+        default=None,
+        description="Subject id of the caseworker to take the case (default: the caller, "
+        "taking it); never a name",
+    )
+
+    def command(self, by: str, by_office_manager: bool, today: date) -> AssignCase:
+        return AssignCase(
+            caseworker=self.caseworker or by,
+            assigned_on=today,
+            by=by,
+            by_office_manager=by_office_manager,
         )
 
 

@@ -1,5 +1,5 @@
-"""Returnees: reception, the caseload, consent, individual counselling, the personal-data vault
-and erasure."""
+"""Returnees: reception, the caseload and who holds each case, consent, individual
+counselling, the personal-data vault and erasure."""
 
 from typing import Annotated
 from uuid import UUID, uuid4
@@ -17,6 +17,7 @@ from intake.api.deps import (
     today,
 )
 from intake.api.models import (
+    AssignmentRequest,
     ConsentRequest,
     Erased,
     InterviewRequest,
@@ -33,16 +34,34 @@ from intake.queries.views import (
     PersonalDataView,
 )
 from reintegration_contracts.events.intake import ConsentWithdrawn
-from reintegration_sdk import CSV_ANSWER, Db, OfficePath, Work, csv_response, office_router
+from reintegration_sdk import (
+    CSV_ANSWER,
+    Db,
+    OfficePath,
+    Principal,
+    Role,
+    Work,
+    csv_response,
+    office_router,
+)
 
 router = office_router(tags=["returnees"])
 
 
-@router.post("/returnees", status_code=201, dependencies=[Caseworker])
-async def register_returnee(body: RegistrationRequest, work: Work) -> Registered:
-    """Open a case. 409 `likely_duplicate` lists the candidates; send
+CaseworkerPrincipal = Annotated[Principal, Caseworker]
+
+
+@router.post("/returnees", status_code=201)
+async def register_returnee(
+    body: RegistrationRequest, principal: CaseworkerPrincipal, work: Work
+) -> Registered:
+    """Open a case, held by the caseworker who registers it (an office manager's registration
+    leaves it unassigned). 409 `likely_duplicate` lists the candidates; send
     `duplicate_override` with a reason to register anyway."""
-    [registered] = await handlers.register_returnee(work, body.command(uuid4(), today()))
+    # A caseworker's own role, not the office manager's stand-in for it, makes one the holder.
+    holder = principal.subject if Role.CASEWORKER in principal.roles else None
+    command = body.command(uuid4(), today(), caseworker=holder)
+    [registered] = await handlers.register_returnee(work, command)
     return Registered.model_validate({**registered.model_dump(), "stage": Stage.REGISTERED})
 
 
@@ -50,16 +69,17 @@ async def register_returnee(body: RegistrationRequest, work: Work) -> Registered
     "/returnees",
     response_model=list[CaseSummary],
     responses=CSV_ANSWER,
-    dependencies=[CaseReader],
 )
 async def caseload(
     country_office: OfficePath,
     where: Annotated[CaseloadFilter, Query()],
+    principal: Annotated[Principal, CaseReader],
     db: Db,
     format: Format = "json",
 ) -> list[CaseSummary] | Response:
-    """The office's caseload, filtered; `?format=csv` for a spreadsheet."""
-    cases = await queries.caseload(db, country_office, where)
+    """The office's caseload, filtered (`?assigned_to=me`: my cases); `?format=csv` for a
+    spreadsheet."""
+    cases = await queries.caseload(db, country_office, where, principal.subject)
     if format == "csv":
         return csv_response(f"caseload-{country_office}", COLUMNS, caseload_rows(cases))
     return cases
@@ -91,6 +111,18 @@ async def erase(returnee_id: UUID, work: Work) -> Erased:
     return Erased(
         returnee_id=returnee_id, erased_on=command.erased_on, consents_withdrawn=withdrawn
     )
+
+
+@router.post("/returnees/{returnee_id}/assignments", status_code=201)
+async def assign_case(
+    returnee_id: UUID, body: AssignmentRequest, principal: CaseworkerPrincipal, work: Work
+) -> CaseView:
+    """Give the case to a caseworker: without `caseworker` the caller takes it (a case no one
+    holds); an office manager assigns or reassigns it to anyone."""
+    manager = principal.has_role(Role.OFFICE_MANAGER)
+    command = body.command(principal.subject, manager, today())
+    await handlers.act_on_case(work, returnee_id, command)
+    return await queries.case(work.db, work.country_office, returnee_id)
 
 
 @router.get("/returnees/{returnee_id}/consents", dependencies=[CaseReader])

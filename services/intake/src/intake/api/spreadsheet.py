@@ -7,7 +7,7 @@ from intake.queries.views import CaseSummary
 COLUMNS = [
     "returnee_id", "sub_office", "arrival_date", "return_type", "region", "commune", "sex",
     "age_band", "is_minor", "vulnerabilities", "declared_trades", "aspirations",
-    "household_size", "stage", "registered_at", "erased",
+    "household_size", "stage", "registered_at", "erased", "caseworker",
 ]  # fmt: skip
 
 
@@ -31,4 +31,5 @@ def caseload_rows(cases: Sequence[CaseSummary]) -> Iterator[list[object]]:
             c.stage.value,
             c.registered_at.isoformat(),
             c.erased,
+            c.caseworker or "",
         ]

@@ -7,6 +7,7 @@ Each kind of stream has its Decider; the SDK loads, folds, decides and appends
 
 from intake.domain.cases import (
     OLDEST_AGE,
+    AssignCase,
     AttendSession,
     Case,
     CaseCommand,
@@ -46,6 +47,7 @@ __all__ = [
     "OLDEST_AGE",
     "PHONE_SUFFIX_DIGITS",
     "PLAN_STAGES",
+    "AssignCase",
     "AttendSession",
     "Case",
     "CaseCommand",

@@ -1,5 +1,5 @@
-"""One returnee's case: registration (with the duplicate check), consent, counselling,
-erasure. The stream `returnee-<id>`; its rules are the `cases` Decider.
+"""One returnee's case: registration (with the duplicate check), the caseworker in charge,
+consent, counselling, erasure. The stream `returnee-<id>`; its rules are the `cases` Decider.
 
 Events carry the pseudonymous returnee id, the age band and the minor flag derived from the
 birth date, never who the person is (see people.py).
@@ -11,6 +11,7 @@ from uuid import UUID
 
 from intake.domain.people import KnownPerson, PersonalData, age_on, likely_duplicates
 from reintegration_contracts.events.intake import (
+    CaseAssigned,
     ConsentPurpose,
     ConsentRecorded,
     ConsentWithdrawn,
@@ -38,6 +39,7 @@ OLDEST_AGE = 120
 Consent = tuple[ConsentPurpose, PartnerCategory]
 CaseEvent = (
     ReturneeRegistered
+    | CaseAssigned
     | ConsentRecorded
     | ConsentWithdrawn
     | CounsellingInterviewRecorded
@@ -59,6 +61,8 @@ class ReturneeCase:
     sessions_attended: frozenset[UUID] = frozenset()
     interviews: int = 0
     erased: bool = False
+    caseworker: str | None = None  # subject id of the caseworker in charge
+    assignments: int = 0  # CaseAssigned events so far (registration's own assignment is 0)
 
 
 # A stream not registered yet holds no case.
@@ -84,6 +88,20 @@ class RegisterReturnee:
     people_alike: tuple[KnownPerson, ...] = ()
     override_reason: OverrideReason | None = None
     override_note: str | None = None  # the caseworker's own words: vault only
+    # The caseworker registering the case holds it; an office manager's registration (an
+    # import, say) leaves it for someone to take or be given.
+    caseworker: str | None = None
+
+
+@dataclass(frozen=True)
+class AssignCase:
+    """Give the case to a caseworker (subject id): a caseworker takes it for themselves, an
+    office manager assigns or reassigns it to anyone."""
+
+    caseworker: str
+    assigned_on: date
+    by: str  # subject id of whoever assigns
+    by_office_manager: bool
 
 
 @dataclass(frozen=True)
@@ -128,6 +146,7 @@ class EraseReturnee:
 
 CaseCommand = (
     RegisterReturnee
+    | AssignCase
     | RecordConsent
     | WithdrawConsent
     | RecordInterview
@@ -150,15 +169,21 @@ def decide(state: Case, command: CaseCommand) -> list[CaseEvent]:
         return _withdraw_consent(state, command)
     if isinstance(command, AttendSession):
         return _attend(state, command)
+    if isinstance(command, AssignCase):
+        return _assign(state, command)
     return _record_interview(state, command)
 
 
 def evolve(state: Case, event: CaseEvent) -> Case:
     """Fold one of intake's events into a returnee's case."""
     if isinstance(event, ReturneeRegistered):
-        return ReturneeCase(event.returnee_id, event.arrival_date, event.is_minor)
+        return ReturneeCase(
+            event.returnee_id, event.arrival_date, event.is_minor, caseworker=event.caseworker
+        )
     if state is None:
         return None
+    if isinstance(event, CaseAssigned):
+        return replace(state, caseworker=event.caseworker, assignments=event.assignment)
     if isinstance(event, ConsentRecorded):
         return replace(state, consents=state.consents | {(event.purpose, event.partner_category)})
     if isinstance(event, ConsentWithdrawn):
@@ -229,6 +254,35 @@ def _register(state: Case, command: RegisterReturnee) -> list[CaseEvent]:
             aspirations=list(command.aspirations),
             household_size=command.household_size,
             duplicate_override=override,
+            caseworker=command.caseworker,
+        )
+    ]
+
+
+def _assign(state: ReturneeCase, command: AssignCase) -> list[CaseEvent]:
+    if command.caseworker == state.caseworker:
+        raise RuleViolation(
+            "case_already_assigned", "This case is already assigned to this caseworker."
+        )
+    if not command.by_office_manager:
+        if command.caseworker != command.by:
+            raise RuleViolation(
+                "case_assigned_by_manager_only",
+                "A caseworker takes a case for themselves; an office manager assigns a case "
+                "to someone else.",
+            )
+        if state.caseworker is not None:
+            raise RuleViolation(
+                "case_held_by_another",
+                "Another caseworker holds this case; an office manager may reassign it.",
+            )
+    return [
+        CaseAssigned(
+            returnee_id=state.returnee_id,
+            caseworker=command.caseworker,
+            previous_caseworker=state.caseworker,
+            assigned_on=command.assigned_on,
+            assignment=state.assignments + 1,
         )
     ]
 

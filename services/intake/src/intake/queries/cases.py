@@ -23,7 +23,11 @@ from reintegration_sdk import Gone, NotFound
 Db: TypeAlias = asyncpg.Pool | asyncpg.Connection
 
 
-async def caseload(db: Db, country_office: str, where: CaseloadFilter) -> list[CaseSummary]:
+async def caseload(
+    db: Db, country_office: str, where: CaseloadFilter, caller: str
+) -> list[CaseSummary]:
+    """The office's cases; `assigned_to=me` is the caller's, `nobody` those no one holds."""
+    assigned_to = caller if where.assigned_to == "me" else where.assigned_to
     rows = await db.fetch(
         """SELECT * FROM caseload
            WHERE country_office = $1
@@ -33,6 +37,8 @@ async def caseload(db: Db, country_office: str, where: CaseloadFilter) -> list[C
              AND ($5::text IS NULL OR age_band = $5)
              AND ($6::text IS NULL OR lower(commune) = lower($6))
              AND ($7::text IS NULL OR sub_office = $7)
+             AND ($10::text IS NULL OR ($10 = 'nobody' AND caseworker IS NULL)
+                  OR caseworker = $10)
            ORDER BY registered_at, returnee_id
            LIMIT $8 OFFSET $9""",
         country_office,
@@ -44,6 +50,7 @@ async def caseload(db: Db, country_office: str, where: CaseloadFilter) -> list[C
         where.sub_office,
         where.limit,
         where.offset,
+        assigned_to,
     )
     return [_summary(row) for row in rows]
 

@@ -57,6 +57,7 @@ class CaseSummary(BaseModel):
     stage: Stage
     registered_at: datetime
     erased: bool
+    caseworker: str | None = Field(description="Subject id of the caseworker in charge, if any")
 
 
 class ConsentView(BaseModel):
@@ -122,5 +123,12 @@ class CaseloadFilter(BaseModel):
     age_band: AgeBand | None = None
     commune: str | None = Field(default=None, max_length=80)
     sub_office: str | None = Field(default=None, max_length=64)
+    assigned_to: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=255,
+        description="A caseworker's subject id, `me` for the caller's own cases, `nobody` for "
+        "cases no one holds",
+    )
     limit: int = Field(default=100, ge=1, le=1000)
     offset: int = Field(default=0, ge=0)
