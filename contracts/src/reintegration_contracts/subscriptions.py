@@ -15,8 +15,9 @@ _PLATFORM: dict[str, tuple[Domain | str, ...]] = {
     "intake": (Domain.TRAINING, Domain.COMMITTEE, Domain.PROCUREMENT, Domain.MONITORING),
     # Training enrols the counselled only, by the rules of the office's programme.
     "training": (Domain.INTAKE, "programme"),
-    # The committee takes plans from the trained and decides after procurement's review.
-    "committee": (Domain.TRAINING, Domain.PROCUREMENT),
+    # The committee takes plans from the trained (where the office's programme asks for the
+    # entrepreneurship course first) and decides after procurement's review.
+    "committee": (Domain.TRAINING, Domain.PROCUREMENT, "programme"),
     # Procurement reviews submitted plans, orders kits for approved plans and certified trades.
     "procurement": (Domain.COMMITTEE, Domain.TRAINING),
     # Monitoring folds every domain into its read models, its own too.

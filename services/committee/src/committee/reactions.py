@@ -4,10 +4,11 @@ through the inbox and rebuilt from Kafka."""
 import asyncpg
 
 from committee.domain import completes_entrepreneurship
+from reintegration_contracts.events.programme import ProgrammeConfigured
 from reintegration_contracts.events.training import TrainingCompleted
 from reintegration_sdk import EventHandlers, EventMeta
 
-reactions = EventHandlers("committee", tables=["entrepreneurship_graduates"])
+reactions = EventHandlers("committee", tables=["entrepreneurship_graduates", "plan_rules"])
 
 
 @reactions.on(TrainingCompleted)
@@ -28,4 +29,22 @@ async def on_training_completed(
         event.returnee_id,
         event.cohort_id,
         event.completed_on,
+    )
+
+
+@reactions.on(ProgrammeConfigured)
+async def on_programme_configured(
+    db: asyncpg.Connection, event: ProgrammeConfigured, meta: EventMeta
+) -> None:
+    # Each version is the whole programme: the highest one is in force.
+    await db.execute(
+        """INSERT INTO plan_rules AS r (country_office, version, entrepreneurship_before_plan)
+           VALUES ($1, $2, $3)
+           ON CONFLICT (country_office) DO UPDATE
+           SET version = excluded.version,
+               entrepreneurship_before_plan = excluded.entrepreneurship_before_plan
+           WHERE r.version < excluded.version""",
+        meta.country_office,
+        event.version,
+        event.entrepreneurship_before_plan,
     )
