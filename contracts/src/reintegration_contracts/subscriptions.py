@@ -15,9 +15,10 @@ _PLATFORM: dict[str, tuple[Domain | str, ...]] = {
     "intake": (Domain.TRAINING, Domain.COMMITTEE, Domain.PROCUREMENT, Domain.MONITORING),
     # Training enrols the counselled only, by the rules of the office's programme.
     "training": (Domain.INTAKE, "programme"),
-    # The committee takes plans from the trained and decides after procurement's review; an
-    # erasure deletes the words it keeps about a plan.
-    "committee": (Domain.INTAKE, Domain.TRAINING, Domain.PROCUREMENT),
+    # The committee takes plans from the trained (where the office's programme asks for the
+    # entrepreneurship course first) and decides after procurement's review; an erasure
+    # deletes the words it keeps about a plan.
+    "committee": (Domain.INTAKE, Domain.TRAINING, Domain.PROCUREMENT, "programme"),
     # Procurement reviews submitted plans, orders kits for approved plans and certified trades;
     # an erasure deletes the words it keeps about a plan.
     "procurement": (Domain.INTAKE, Domain.COMMITTEE, Domain.TRAINING),

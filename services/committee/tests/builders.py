@@ -1,7 +1,7 @@
 """Object mothers and a harness for the committee's integration tests."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -124,6 +124,12 @@ class CommitteeUnderTest:
     other_office: str
     infrastructure: Infrastructure
     database: asyncpg.Connection
+    # An office whose programme asks no entrepreneurship course before a plan, as Niger's.
+    no_course_office: str
+
+    def at(self, office: str) -> "CommitteeUnderTest":
+        """The same service, acting for `office` by default."""
+        return replace(self, office=office)
 
     def headers(self, *roles: str, office: str | None = None) -> dict[str, str]:
         return auth_headers(roles or ("committee_secretary",), [office or self.office])

@@ -1,5 +1,6 @@
-"""One committee service for the session, on its own database and two random country
-offices, against the real Kafka and PostgreSQL. Tests keep apart by unique ids and communes."""
+"""One committee service for the session, on its own database and three random country
+offices (the third for a programme without the entrepreneurship course first), against the
+real Kafka and PostgreSQL. Tests keep apart by unique ids and communes."""
 
 from collections.abc import AsyncIterator
 
@@ -16,7 +17,7 @@ from reintegration_sdk.testing.fixtures import (
 from .builders import CommitteeUnderTest
 
 committee_service, committee_database = service_fixtures(
-    "committee", definition, distinct_offices(2)
+    "committee", definition, distinct_offices(3)
 )
 
 
@@ -24,4 +25,6 @@ committee_service, committee_database = service_fixtures(
 async def committee(committee_service: StartedService) -> AsyncIterator[CommitteeUnderTest]:
     s = committee_service
     async with connected(s.database_url) as database:
-        yield CommitteeUnderTest(s.client, s.offices[0], s.offices[1], s.infrastructure, database)
+        yield CommitteeUnderTest(
+            s.client, s.offices[0], s.offices[1], s.infrastructure, database, s.offices[2]
+        )

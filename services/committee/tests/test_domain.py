@@ -118,6 +118,16 @@ def assert_outcome(
         ),
         pytest.param(
             [],
+            a_submission(
+                beneficiary_ids=(AWA, BILA, CHEICK),
+                trained=frozenset({AWA}),
+                entrepreneurship_required=False,
+            ),
+            [plan_submitted(beneficiary_ids=[AWA, BILA, CHEICK])],
+            id="untrained-where-the-programme-asks-no-course-first",
+        ),
+        pytest.param(
+            [],
             a_submission(their_plans=(folded([plan_submitted(plan_id=UUID(int=9))]),)),
             Refused("beneficiary_in_another_plan"),
             id="member-already-in-a-plan",

@@ -45,6 +45,7 @@ async def submit_plan(
     await _take_turns_for(work, beneficiaries)
     command = replace(
         command,
+        entrepreneurship_required=await _entrepreneurship_required(work),
         trained=await _trained_among(work, beneficiaries),
         their_plans=await _plans_naming(work, beneficiaries),
     )
@@ -98,6 +99,16 @@ async def _take_turns_for(work: UnitOfWork, returnee_ids: Sequence[UUID]) -> Non
             "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
             f"committee.plan-beneficiary.{work.country_office}.{returnee_id}",
         )
+
+
+async def _entrepreneurship_required(work: UnitOfWork) -> bool:
+    """Whether the office's programme puts the entrepreneurship course before a plan (Burkina
+    Faso's and Mali's do; Niger's does not); until it is configured, it does."""
+    required = await work.db.fetchval(
+        "SELECT entrepreneurship_before_plan FROM plan_rules WHERE country_office = $1",
+        work.country_office,
+    )
+    return True if required is None else bool(required)
 
 
 async def _trained_among(work: UnitOfWork, returnee_ids: Sequence[UUID]) -> frozenset[UUID]:

@@ -6,10 +6,11 @@ import asyncpg
 from committee.domain import completes_entrepreneurship
 from committee.words import erase_returnee_words
 from reintegration_contracts.events.intake import ReturneeErased
+from reintegration_contracts.events.programme import ProgrammeConfigured
 from reintegration_contracts.events.training import TrainingCompleted
 from reintegration_sdk import EventHandlers, EventMeta
 
-reactions = EventHandlers("committee", tables=["entrepreneurship_graduates"])
+reactions = EventHandlers("committee", tables=["entrepreneurship_graduates", "plan_rules"])
 
 
 @reactions.on(TrainingCompleted)
@@ -40,3 +41,21 @@ async def on_returnee_erased(
     # The words of every plan naming them (activity, items and specifications in words, the
     # committee's notes) go; the plans' streams, codes and categories stay, naming no one.
     await erase_returnee_words(db, meta.country_office, event.returnee_id)
+
+
+@reactions.on(ProgrammeConfigured)
+async def on_programme_configured(
+    db: asyncpg.Connection, event: ProgrammeConfigured, meta: EventMeta
+) -> None:
+    # Each version is the whole programme: the highest one is in force.
+    await db.execute(
+        """INSERT INTO plan_rules AS r (country_office, version, entrepreneurship_before_plan)
+           VALUES ($1, $2, $3)
+           ON CONFLICT (country_office) DO UPDATE
+           SET version = excluded.version,
+               entrepreneurship_before_plan = excluded.entrepreneurship_before_plan
+           WHERE r.version < excluded.version""",
+        meta.country_office,
+        event.version,
+        event.entrepreneurship_before_plan,
+    )

@@ -112,8 +112,10 @@ class SubmitPlan:
     currency: str
     submitted_on: date
     today: date
-    # Facts from other streams, gathered by the handler: who passed the entrepreneurship
-    # training, and every plan of this office that names one of the beneficiaries.
+    # Facts from other streams, gathered by the handler: whether the office's programme puts
+    # the entrepreneurship course before a plan, who passed it, and every plan of this office
+    # that names one of the beneficiaries.
+    entrepreneurship_required: bool = True
     trained: frozenset[UUID] = field(default_factory=frozenset)
     their_plans: tuple[Plan, ...] = ()
 
@@ -184,7 +186,7 @@ def _submit(plan: Plan | None, command: SubmitPlan) -> PlanSubmitted:
         raise InvalidFields(problems)
     beneficiaries = command.beneficiary_ids
     untrained = [b for b in beneficiaries if b not in command.trained]
-    if untrained:
+    if untrained and command.entrepreneurship_required:
         raise RuleViolation(
             "beneficiary_not_trained",
             "Every beneficiary completes the entrepreneurship training before a plan is "
