@@ -82,7 +82,7 @@ class ReturneeRegisteredV1(EventPayload):
 
 
 @classified(
-    identifier="returnee_id",
+    identifier="returnee_id caseworker",
     reference="sub_office",
     date="arrival_date",
     category="return_type sex age_band vulnerabilities aspirations",
@@ -116,6 +116,11 @@ class ReturneeRegistered(EventPayload):
     )
 
 
+@classified(
+    identifier="returnee_id caseworker previous_caseworker",
+    date="assigned_on",
+    count="assignment",
+)
 @event("CaseAssigned", 1, Domain.INTAKE)
 class CaseAssigned(EventPayload):
     """A returnee's case is given to a caseworker: taken by the caseworker, or assigned or

@@ -125,6 +125,12 @@ class EndpointDisabledReason(StrEnum):
     FAILING = "failing"  # no successful delivery for longer than the office's threshold
 
 
+@classified(
+    identifier="endpoint_id partner_id",
+    category="reason",
+    date="failing_since disabled_on",
+    count="stopped_deliveries",
+)
 @event("WebhookEndpointDisabled", 1, PARTNERS)
 class WebhookEndpointDisabled(EventPayload):
     """The partners service stopped calling one of a partner's webhook endpoints, so the
