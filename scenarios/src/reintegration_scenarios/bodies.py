@@ -150,6 +150,7 @@ def completion(c: Cohort, member: int, returnee_id: str) -> Body:
 
 
 def plan(s: Scenario, p: Plan, ids: dict[int, str]) -> Body:
+    assert s.business_plans is not None, "a business plan in a programme without plans"
     return {
         "kind": "individual" if len(p.members) == 1 else "collective",
         "beneficiary_ids": [ids[m] for m in p.members],
