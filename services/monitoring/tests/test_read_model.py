@@ -277,7 +277,7 @@ def test_the_committee_examining_a_plan_is_a_stage_apart_from_procurements_revie
             plan_id=rejected,
             session_id=uuid4(),
             rejected_on=date(2024, 4, 21),
-            reasons=["Market saturated"],
+            reasons=["market_saturated"],
         ),
         plan_submitted(waiting, [CLAIRE], date(2024, 4, 2)),
         plan_reviewed(waiting, date(2024, 4, 7)),  # reviewed, not examined yet
