@@ -5,7 +5,7 @@
  * headquarters' under `/hq/...`.
  */
 
-export type Service = "intake" | "training" | "committee" | "procurement" | "monitoring";
+export type Service = "intake" | "training" | "committee" | "procurement" | "monitoring" | "programme";
 
 const OFFICE_ROOT: Record<Service, (office: string) => string> = {
   intake: (cc) => `/offices/${cc}`,
@@ -13,6 +13,7 @@ const OFFICE_ROOT: Record<Service, (office: string) => string> = {
   committee: (cc) => `/offices/${cc}`,
   procurement: (cc) => `/offices/${cc}`,
   monitoring: (cc) => `/offices/${cc}`,
+  programme: (cc) => `/offices/${cc}`,
 };
 
 const seg = (value: string): string => encodeURIComponent(value);
@@ -80,6 +81,8 @@ export const paths = {
   overdue: (cc: string) => officeUrl("monitoring", cc, "/follow-ups/overdue"),
   timeline: (cc: string, id: string) =>
     officeUrl("monitoring", cc, `/returnees/${seg(id)}/timeline`),
+  // programme
+  programmeConfiguration: (cc: string) => officeUrl("programme", cc, "/configuration"),
 } as const;
 
 /** Which service a forwarded URL goes to (the first segment after /api/). */

@@ -27,6 +27,8 @@ export interface Act {
   request: (values: Values, office: string) => Request;
   /** When a picker chooses an option, what else the form can fill in from it. */
   prefill?: (path: string, option: Option, values: Values) => Values;
+  /** A form that edits what is in force (the office's programme) opens on this URL's answer. */
+  current?: (office: string) => string;
 }
 
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
@@ -488,6 +490,56 @@ const survey = act({
   url: (values, cc) => paths.surveys(cc, param(values, "returnee_id")),
 });
 
+const programmeFields: Field[] = [
+  { kind: "multi", path: "counselling_steps", label: "f.counselling_steps", vocab: "CounsellingStep", required: true },
+  { kind: "bool", path: "entrepreneurship_before_plan", label: "f.entrepreneurship_before_plan", default: true },
+  { kind: "number", path: "certification.pass_mark", label: "f.pass_mark", required: true, min: 0, max: 100 },
+  {
+    kind: "number",
+    path: "certification.attendance_threshold_percent",
+    label: "f.attendance_threshold",
+    required: true,
+    min: 0,
+    max: 100,
+  },
+  { kind: "tags", path: "courses_leading_to_kit", label: "f.courses_leading_to_kit", hint: "hint.tags" },
+  { kind: "bool", path: "assessment_leads_to_kit", label: "f.assessment_leads_to_kit" },
+  { kind: "number", path: "allowance.daily_amount", label: "f.daily_allowance", required: true, min: 1 },
+  { kind: "text", path: "allowance.currency", label: "f.currency", required: true, pattern: "[A-Z]{3}" },
+  { kind: "number", path: "allowance.legal_minimum_monthly_wage", label: "f.minimum_wage", required: true, min: 1 },
+  { kind: "number", path: "allowance.working_days_per_month", label: "f.working_days", required: true, min: 1, max: 31 },
+  { kind: "bool", path: "daycare.offered", label: "f.daycare_offered" },
+  { kind: "multi", path: "daycare.sexes", label: "f.daycare_sexes", vocab: "Sex", when: (v) => getPath(v, "daycare.offered") === true },
+  { kind: "multi", path: "support_offered", label: "f.support_offered", vocab: "SupportKind", required: true },
+  {
+    kind: "list",
+    path: "eligibility",
+    label: "f.eligibility",
+    addLabel: "add.eligibility_rule",
+    fields: [
+      { kind: "select", path: "support", label: "f.support", vocab: "SupportKind", required: true },
+      { kind: "multi", path: "vulnerabilities", label: "f.vulnerabilities", vocab: "Vulnerability", required: true },
+    ],
+  },
+];
+
+/** The office manager's page for the office's programme: the whole configuration, opened on
+ * the one in force, saved as its next version (PUT; the same configuration records nothing). */
+const programmeConfiguration: Act = {
+  id: "programme",
+  service: "programme",
+  roles: ["office_manager"],
+  title: "act.programme",
+  intro: "intro.programme",
+  fields: programmeFields,
+  current: (cc) => paths.programmeConfiguration(cc),
+  request: (values, cc) => ({
+    method: "PUT",
+    url: paths.programmeConfiguration(cc),
+    body: toBody(programmeFields, values),
+  }),
+};
+
 export const ACTS: Act[] = [
   registration,
   consent,
@@ -507,6 +559,7 @@ export const ACTS: Act[] = [
   kitHandover,
   followUp,
   survey,
+  programmeConfiguration,
 ];
 
 export function actById(id: string): Act | undefined {

@@ -145,6 +145,39 @@ function convert(field: Field, raw: Value): unknown {
   }
 }
 
+/** The form's values for a body the service answered with (a form opened on what is in force):
+ * the inverse of `toBody`, fields the body leaves out keep their initial values. */
+export function valuesFrom(fields: Field[], body: unknown, fresh: () => string): Values {
+  let values = initialValues(fields, fresh);
+  for (const field of fields) {
+    if (field.path.startsWith("@")) continue;
+    const raw = getPath(body as Values, field.path);
+    if (raw === undefined || raw === null) continue;
+    values = setPath(values, field.path, fromBody(field, raw, fresh));
+  }
+  return values;
+}
+
+function fromBody(field: Field, raw: unknown, fresh: () => string): Value {
+  switch (field.kind) {
+    case "number":
+      return typeof raw === "number" ? String(raw) : "";
+    case "bool":
+      return raw === true;
+    case "multi":
+    case "refs":
+      return Array.isArray(raw) ? raw.map(String) : [];
+    case "tags":
+      return Array.isArray(raw) ? raw.map(String).join(", ") : "";
+    case "lines":
+      return Array.isArray(raw) ? raw.map(String).join("\n") : "";
+    case "list":
+      return Array.isArray(raw) ? raw.map((row) => valuesFrom(field.fields, row, fresh)) : [];
+    default:
+      return typeof raw === "string" ? raw : String(raw);
+  }
+}
+
 /** Objects left with nothing in them are not sent (an identity document never filled in). */
 function prune(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(prune);

@@ -1,6 +1,6 @@
-import { useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useState } from "preact/hooks";
 import { errorMessage, ruleMessage, t, term, vocab } from "../i18n";
-import { formPath, initialValues, missingRequired, setPath, type Value, type Values } from "../forms/fields";
+import { formPath, initialValues, missingRequired, setPath, valuesFrom, type Value, type Values } from "../forms/fields";
 import type { Act } from "../forms/acts";
 import type { Option } from "../forms/sources";
 import { enqueue, itemBySeq as readItem, newKey, type Refusal } from "../outbox";
@@ -58,6 +58,12 @@ export function ActForm({ act }: { act: Act }) {
     draft?.refusal ? { kind: "refused", refusal: draft.refusal } : null,
   );
   const [busy, setBusy] = useState(false);
+  // A form editing what is in force opens on it (from the service, or offline the device's copy).
+  const inForce = useRead<unknown>(act.current && !draft ? act.current(session.office) : undefined);
+  useEffect(() => {
+    const body = inForce.data?.body;
+    if (body !== undefined) setValues(valuesFrom(act.fields, body, newKey));
+  }, [inForce.data]);
   // How many submissions have come back: tests and screen readers wait on a change.
   const [finished, setFinished] = useState(0);
 
@@ -91,13 +97,14 @@ export function ActForm({ act }: { act: Act }) {
       const after = await readItem(queued.seq);
       if (after?.status === "sent") {
         setOutcome({ kind: "sent", replayed: after.replayed === true, answer: after.answer });
-        setValues(initialValues(act.fields, newKey)); // the next one gets ids of its own
+        // The next one gets ids of its own; a form of what is in force shows what now is.
+        setValues(act.current ? sending : initialValues(act.fields, newKey));
       } else if (after?.status === "refused" && after.refusal) {
         setOutcome({ kind: "refused", refusal: after.refusal });
         setErrors(errorsOf(after.refusal));
       } else {
         setOutcome({ kind: "queued" });
-        setValues(initialValues(act.fields, newKey));
+        setValues(act.current ? sending : initialValues(act.fields, newKey));
       }
     } catch (error) {
       // Not the service's answer: the device could not queue it (storage full or denied).
@@ -114,6 +121,7 @@ export function ActForm({ act }: { act: Act }) {
     <section aria-labelledby={`${formId}-title`}>
       <h2 id={`${formId}-title`}>{t(act.title)}</h2>
       {act.intro ? <p class="intro">{t(act.intro)}</p> : null}
+      {act.current ? <InForce version={versionOf(inForce.data?.body)} /> : null}
       <form
         id={formId}
         data-act={act.id}
@@ -249,5 +257,19 @@ function DuplicateOverride({ refusal, onOverride }: { refusal: Refusal; onOverri
         {t("duplicates.register_anyway")}
       </button>
     </div>
+  );
+}
+
+function versionOf(body: unknown): number | undefined {
+  const version = (body as { version?: unknown } | undefined)?.version;
+  return typeof version === "number" ? version : undefined;
+}
+
+/** Which version of what is in force the form opened on, or that none is yet. */
+function InForce({ version }: { version: number | undefined }) {
+  return (
+    <p class="in-force" data-version={version ?? ""}>
+      {version === undefined ? t("programme.none") : `${t("programme.in_force")}: ${version}`}
+    </p>
   );
 }
