@@ -18,10 +18,12 @@ from reintegration_contracts.events.procurement import AdjustmentReason, LineRea
 from reintegration_contracts.registry import EventPayload, event, upcaster
 from reintegration_contracts.topics import Domain
 from reintegration_contracts.types import (
+    AgeBand,
     Amount,
     ItemCode,
     Locality,
     ReturneeId,
+    Sex,
     Slug,
     Trade,
     item_code,
@@ -36,9 +38,26 @@ Reason = Annotated[
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["XOF"])]
 
 
+class PlanKindV2(StrEnum):
+    """A plan's kinds up to version 2 of its events."""
+
+    INDIVIDUAL = "individual"
+    COLLECTIVE = "collective"
+
+
 class PlanKind(StrEnum):
     INDIVIDUAL = "individual"
     COLLECTIVE = "collective"
+    # A community project, proposed by an implementing partner for returnees and community
+    # members together (version 3 of the plan's events on).
+    COMMUNITY_PROJECT = "community_project"
+
+
+class PlanSupport(StrEnum):
+    """What an approved plan is implemented with."""
+
+    KIT = "kit"  # equipment bought and delivered by procurement
+    GRANT = "grant"  # a cash grant paid in tranches (and, for a minor, school fees)
 
 
 @classified(free_text="item specification", count="quantity", amount="unit_cost")
@@ -89,7 +108,7 @@ class PlanSubmittedV1(EventPayload):
     """A business plan, individual or collective, goes to procurement review, then committee."""
 
     plan_id: UUID
-    kind: PlanKind
+    kind: PlanKindV2
     beneficiary_ids: list[ReturneeId] = Field(min_length=1)
     sector: Slug
     trade: Trade
@@ -191,7 +210,7 @@ class PlanApprovedV1(EventPayload):
 
     plan_id: UUID
     session_id: UUID
-    kind: PlanKind
+    kind: PlanKindV2
     beneficiary_ids: list[ReturneeId] = Field(min_length=1)
     trade: Trade
     locality: Locality
@@ -302,11 +321,11 @@ class ConditionKind(StrEnum):
     date="submitted_on",
 )
 @event("PlanSubmitted", 2, Domain.COMMITTEE)
-class PlanSubmitted(EventPayload):
+class PlanSubmittedV2(EventPayload):
     """A business plan, individual or collective, goes to procurement review, then committee."""
 
     plan_id: UUID
-    kind: PlanKind
+    kind: PlanKindV2
     beneficiary_ids: list[ReturneeId] = Field(min_length=1)
     sector: Slug
     trade: Trade
@@ -405,12 +424,12 @@ class PlanAmended(EventPayload):
     flag="amended",
 )
 @event("PlanApproved", 2, Domain.COMMITTEE)
-class PlanApproved(EventPayload):
+class PlanApprovedV2(EventPayload):
     """Only approved plans are implemented: procurement orders kits from this event."""
 
     plan_id: UUID
     session_id: UUID
-    kind: PlanKind
+    kind: PlanKindV2
     beneficiary_ids: list[ReturneeId] = Field(min_length=1)
     trade: Trade
     locality: Locality
@@ -431,6 +450,146 @@ class PlanRejected(EventPayload):
     session_id: UUID
     rejected_on: date
     reasons: list[RejectionReason] = Field(min_length=1)
+
+
+# Version 3: community projects and cash grants ----------------------------------------------
+
+
+@classified(category="sex age_band", count="count")
+class CommunityMembersCounted(BaseModel):
+    """Community members taking part, counted by sex and age band (not registered)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sex: Sex
+    age_band: AgeBand
+    count: int = Field(ge=1, le=10_000)
+
+
+@classified(
+    identifier="plan_id beneficiary_ids community_member_ids implementing_partner call_id",
+    category="kind support sector trade kit_requested currency",
+    nested="locality budget_lines in_kind_contribution community_members",
+    date="submitted_on",
+)
+@event("PlanSubmitted", 3, Domain.COMMITTEE)
+class PlanSubmitted(EventPayload):
+    """A business plan, individual or collective, or a community project proposed by an
+    implementing partner, goes to procurement review, then committee."""
+
+    plan_id: UUID
+    kind: PlanKind
+    support: PlanSupport = Field(
+        default=PlanSupport.KIT, description="A kit, or a cash grant in tranches"
+    )
+    beneficiary_ids: list[ReturneeId] = Field(
+        min_length=1, description="Returnees; a community project names at least one"
+    )
+    community_member_ids: list[ReturneeId] = Field(
+        default_factory=list, description="Registered community members (community projects)"
+    )
+    community_members: list[CommunityMembersCounted] = Field(
+        default_factory=list, description="Community members counted, not registered"
+    )
+    implementing_partner: UUID | None = Field(
+        default=None, description="The partner running a community project (partner registry)"
+    )
+    call_id: UUID | None = Field(default=None, description="The call for proposals answered")
+    sector: Slug
+    trade: Trade
+    locality: Locality
+    budget_lines: list[BudgetLine] = Field(min_length=1)
+    in_kind_contribution: list[InKindContribution] = Field(default_factory=list)
+    kit_requested: Trade | None = Field(default=None, description="Trade kit requested")
+    currency: Currency
+    submitted_on: date
+
+
+@classified(
+    identifier="plan_id session_id beneficiary_ids community_member_ids implementing_partner",
+    category="kind support trade currency conditions",
+    nested="locality approved_budget community_members",
+    date="approved_on",
+    amount="approved_total",
+    flag="amended",
+)
+@event("PlanApproved", 3, Domain.COMMITTEE)
+class PlanApproved(EventPayload):
+    """Only approved plans are implemented: procurement orders a kit or awards a grant."""
+
+    plan_id: UUID
+    session_id: UUID
+    kind: PlanKind
+    support: PlanSupport = PlanSupport.KIT
+    beneficiary_ids: list[ReturneeId] = Field(min_length=1)
+    community_member_ids: list[ReturneeId] = Field(default_factory=list)
+    community_members: list[CommunityMembersCounted] = Field(default_factory=list)
+    implementing_partner: UUID | None = None
+    trade: Trade
+    locality: Locality
+    approved_on: date
+    approved_budget: list[BudgetLine] = Field(min_length=1)
+    approved_total: Amount
+    amended: bool = False
+    conditions: list[ConditionKind] = Field(default_factory=list)
+    currency: Currency
+
+
+@classified(
+    identifier="call_id",
+    date="opened_on closes_on",
+    nested="localities",
+    count="target_beneficiaries",
+    amount="budget",
+    category="currency",
+)
+@event("CallForProposalsOpened", 1, Domain.COMMITTEE)
+class CallForProposalsOpened(EventPayload):
+    """An office invites implementing partners to propose community projects."""
+
+    call_id: UUID
+    opened_on: date
+    closes_on: date
+    localities: list[Locality] = Field(min_length=1)
+    target_beneficiaries: int = Field(ge=1, le=100_000, examples=[300])
+    budget: Amount
+    currency: Currency
+
+
+class ConsultedGroup(StrEnum):
+    RETURNEES = "returnees"
+    COMMUNITY_MEMBERS = "community_members"
+    LOCAL_AUTHORITIES = "local_authorities"
+    CUSTOMARY_LEADERS = "customary_leaders"
+    WOMEN_GROUPS = "women_groups"
+    YOUTH_GROUPS = "youth_groups"
+    CIVIL_SOCIETY = "civil_society"
+
+
+@classified(category="group", count="count")
+class ConsultationAttendance(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    group: ConsultedGroup
+    count: int = Field(ge=1, le=10_000)
+
+
+@classified(
+    identifier="consultation_id plan_id implementing_partner",
+    date="held_on",
+    nested="locality attendance",
+)
+@event("CommunityConsulted", 1, Domain.COMMITTEE)
+class CommunityConsulted(EventPayload):
+    """A meeting with the community about a proposed project: who took part, by group and
+    count (what was said stays in committee's database)."""
+
+    consultation_id: UUID
+    plan_id: UUID
+    implementing_partner: UUID | None = None
+    held_on: date
+    locality: Locality
+    attendance: list[ConsultationAttendance] = Field(min_length=1)
 
 
 # Upcasters: the words are dropped (only that there were some is still known) -----------------
@@ -502,4 +661,16 @@ def _plan_approved_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
 @upcaster("PlanRejected", from_version=1)
 def _plan_rejected_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     data["reasons"] = ["other"]
+    return data
+
+
+@upcaster("PlanSubmitted", from_version=2)
+def _plan_submitted_v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+    data["support"] = PlanSupport.KIT.value
+    return data
+
+
+@upcaster("PlanApproved", from_version=2)
+def _plan_approved_v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+    data["support"] = PlanSupport.KIT.value
     return data

@@ -244,3 +244,185 @@ class ReturneeErased(EventPayload):
 
     returnee_id: ReturneeId
     erased_on: date
+
+
+# Beyond returnees: community members, psychosocial support, job referral ------------------
+
+MemberId = Annotated[
+    UUID,
+    Field(
+        description="Pseudonymous id of a community member who never migrated; the same id "
+        "space as returnee ids, so a cohort or a project names either"
+    ),
+]
+
+
+@classified(
+    identifier="member_id caseworker",
+    reference="sub_office",
+    date="registered_on",
+    category="sex age_band vulnerabilities",
+    flag="is_minor",
+    nested="community",
+)
+@event("CommunityMemberRegistered", 1, Domain.INTAKE)
+class CommunityMemberRegistered(EventPayload):
+    """Someone of the community of return, who never migrated, joins a community project or a
+    course: no arrival, no return type (their name and contacts stay in the vault, as a
+    returnee's do)."""
+
+    member_id: MemberId
+    sub_office: str | None = None
+    registered_on: date
+    community: Locality
+    sex: Sex
+    age_band: AgeBand
+    is_minor: bool
+    vulnerabilities: list[Vulnerability] = Field(default_factory=list)
+    caseworker: CaseworkerId | None = None
+
+
+class PsychosocialSessionKind(StrEnum):
+    INDIVIDUAL = "individual"
+    GROUP = "group"
+
+
+class Facilitator(StrEnum):
+    """Who led a psychosocial session, by profession (never by name)."""
+
+    PSYCHOLOGIST = "psychologist"
+    SOCIAL_WORKER = "social_worker"
+    COUNSELLOR = "counsellor"
+    PEER_SUPPORTER = "peer_supporter"
+
+
+@classified(
+    identifier="session_id participant_ids",
+    category="kind facilitator",
+    date="held_on",
+    nested="community",
+)
+@event("PsychosocialSessionHeld", 1, Domain.INTAKE)
+class PsychosocialSessionHeld(EventPayload):
+    """An individual or group psychosocial session took place. What was said, and any
+    clinical observation, stays in intake's vault with the case, never on the wire."""
+
+    session_id: UUID
+    kind: PsychosocialSessionKind
+    held_on: date
+    community: Locality
+    facilitator: Facilitator
+    participant_ids: list[ReturneeId] = Field(
+        min_length=1, description="One participant for an individual session"
+    )
+
+
+class PsychosocialAssistance(StrEnum):
+    """Forms of psychosocial assistance a case received, as categories."""
+
+    COUNSELLING = "counselling"
+    FAMILY_MEDIATION = "family_mediation"
+    REFERRAL_TO_SPECIALIST = "referral_to_specialist"
+    MEDICAL_REFERRAL = "medical_referral"
+    COMMUNITY_ACTIVITY = "community_activity"
+
+
+@classified(identifier="returnee_id", date="provided_on", category="forms")
+@event("PsychosocialAssistanceProvided", 1, Domain.INTAKE)
+class PsychosocialAssistanceProvided(EventPayload):
+    """A returnee received psychosocial assistance (an assisted case), beside or without
+    sessions."""
+
+    returnee_id: ReturneeId
+    provided_on: date
+    forms: list[PsychosocialAssistance] = Field(min_length=1)
+
+
+class EmployerKind(StrEnum):
+    """Who a returnee can be referred to on the job path, beside self-employment."""
+
+    EMPLOYER = "employer"
+    RECRUITMENT_AGENCY = "recruitment_agency"
+    BANK = "bank"
+    MICRO_CREDIT = "micro_credit"
+    MICRO_INSURANCE = "micro_insurance"
+
+
+@classified(category="kind", count="count")
+class OrganisationsPresent(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    kind: EmployerKind
+    count: int = Field(ge=1, le=500)
+
+
+@classified(
+    identifier="fair_id participant_ids",
+    date="held_on",
+    nested="locality organisations",
+    count="young_people_present",
+)
+@event("JobFairHeld", 1, Domain.INTAKE)
+class JobFairHeld(EventPayload):
+    """A networking day: returnees and young people of the community meet employers,
+    recruitment agencies, banks, micro-credit and micro-insurance."""
+
+    fair_id: UUID
+    held_on: date
+    locality: Locality
+    organisations: list[OrganisationsPresent] = Field(min_length=1)
+    participant_ids: list[ReturneeId] = Field(min_length=1, description="Returnees present")
+    young_people_present: int = Field(
+        ge=0, le=10_000, description="Young people of the community, counted, not registered"
+    )
+
+
+@classified(identifier="returnee_id", date="supported_on")
+@event("CvSupported", 1, Domain.INTAKE)
+class CvSupported(EventPayload):
+    """A returnee's CV was written or rebuilt with a caseworker (the CV stays in the vault)."""
+
+    returnee_id: ReturneeId
+    supported_on: date
+
+
+@classified(
+    identifier="referral_id returnee_id fair_id organisation_id",
+    category="to_kind sector",
+    date="referred_on",
+)
+@event("JobReferralMade", 1, Domain.INTAKE)
+class JobReferralMade(EventPayload):
+    """A returnee was referred to an employer, an agency or a lender."""
+
+    referral_id: UUID
+    returnee_id: ReturneeId
+    referred_on: date
+    to_kind: EmployerKind
+    organisation_id: UUID | None = Field(
+        default=None, description="The organisation, when it is in the partner registry"
+    )
+    sector: Slug = Field(examples=["construction", "retail", "transport"])
+    fair_id: UUID | None = Field(default=None, description="The networking day it came from")
+
+
+class ReferralOutcome(StrEnum):
+    INTERVIEW = "interview"
+    OFFER = "offer"
+    HIRED = "hired"
+    NOT_RETAINED = "not_retained"
+    CREDIT_INTERVIEW = "credit_interview"
+    CREDIT_GRANTED = "credit_granted"
+    CREDIT_REFUSED = "credit_refused"
+
+
+@classified(identifier="referral_id returnee_id", category="outcome", date="recorded_on")
+@event("JobReferralOutcomeRecorded", 1, Domain.INTAKE)
+class JobReferralOutcomeRecorded(EventPayload):
+    """What came of a referral; a referral may record several outcomes in turn (interview,
+    then offer, then hired)."""
+
+    referral_id: UUID
+    returnee_id: ReturneeId
+    outcome: ReferralOutcome
+    recorded_on: date

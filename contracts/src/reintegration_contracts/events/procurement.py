@@ -578,3 +578,142 @@ def _kit_ordered_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
 def _kit_delivered_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     data["items"] = _coded(data["items"])
     return data
+
+
+# Cash support: reintegration grants, school fees, community project grants ------------------
+
+
+class GrantKind(StrEnum):
+    REINTEGRATION_GRANT = "reintegration_grant"  # to a returnee, for an approved plan
+    COMMUNITY_PROJECT_GRANT = "community_project_grant"  # to an implementing partner
+
+
+class GrantBasis(StrEnum):
+    APPROVED_PLAN = "approved_plan"
+    CERTIFIED_TRADE = "certified_trade"
+
+
+class PaymentMethod(StrEnum):
+    """How money reached its recipient; no account or phone number ever travels."""
+
+    CASH = "cash"
+    MOBILE_MONEY = "mobile_money"
+    BANK_TRANSFER = "bank_transfer"
+
+
+@classified(
+    identifier="grant_id plan_id beneficiary_ids implementing_partner",
+    category="kind basis certification_trade currency",
+    amount="ceiling",
+    count="tranches_planned",
+    date="awarded_on",
+)
+@event("GrantAwarded", 1, Domain.PROCUREMENT)
+class GrantAwarded(EventPayload):
+    """A cash grant is agreed: to a returnee for an approved plan or a certified trade, or to
+    an implementing partner for an approved community project (the grant agreement). Every
+    tranche and school fee paid under it counts against `ceiling`, the reviewed budget."""
+
+    grant_id: UUID
+    kind: GrantKind
+    basis: GrantBasis
+    plan_id: UUID | None = None
+    certification_trade: Trade | None = None
+    beneficiary_ids: list[ReturneeId] = Field(min_length=1)
+    implementing_partner: UUID | None = Field(
+        default=None, description="The partner paid, for a community project grant"
+    )
+    ceiling: Amount = Field(gt=0, description="The approved (reviewed) budget of the plan")
+    currency: Currency
+    tranches_planned: int = Field(ge=1, le=12)
+    awarded_on: date
+
+
+@classified(
+    identifier="grant_id plan_id report_id",
+    count="tranche",
+    amount="amount",
+    date="approved_on",
+)
+@event("GrantTrancheApproved", 1, Domain.PROCUREMENT)
+class GrantTrancheApproved(EventPayload):
+    """An officer decided to release a tranche; a community project's tranche after the first
+    names the partner's progress report it was released against."""
+
+    grant_id: UUID
+    plan_id: UUID | None = None
+    tranche: int = Field(ge=1, le=12)
+    amount: Amount = Field(gt=0)
+    approved_on: date
+    report_id: UUID | None = None
+
+
+@classified(
+    identifier="grant_id plan_id",
+    count="tranche",
+    amount="amount",
+    category="method currency",
+    date="paid_on",
+)
+@event("GrantTranchePaid", 1, Domain.PROCUREMENT)
+class GrantTranchePaid(EventPayload):
+    """An approved tranche reached its recipient."""
+
+    grant_id: UUID
+    plan_id: UUID | None = None
+    tranche: int = Field(ge=1, le=12)
+    amount: Amount = Field(gt=0)
+    currency: Currency
+    method: PaymentMethod
+    paid_on: date
+
+
+SchoolYear = Annotated[str, Field(pattern=r"^\d{4}-\d{4}$", examples=["2016-2017"])]
+
+
+@classified(
+    identifier="payment_id grant_id plan_id returnee_id school_id",
+    category="school_year method currency",
+    amount="amount",
+    date="paid_on",
+)
+@event("SchoolFeesPaid", 1, Domain.PROCUREMENT)
+class SchoolFeesPaid(EventPayload):
+    """A minor's schooling paid to the school, under the minor's grant. The school is an id
+    of procurement's register; its name stays there."""
+
+    payment_id: UUID
+    grant_id: UUID
+    plan_id: UUID | None = None
+    returnee_id: ReturneeId
+    school_id: UUID
+    school_year: SchoolYear
+    amount: Amount = Field(gt=0)
+    currency: Currency
+    method: PaymentMethod
+    paid_on: date
+
+
+@classified(
+    identifier="report_id grant_id plan_id implementing_partner",
+    date="period_end submitted_on",
+    count="progress_percent returnees_active community_members_active",
+    amount="spent_to_date",
+    flag="activity_running",
+)
+@event("ProgressReportSubmitted", 1, Domain.PROCUREMENT)
+class ProgressReportSubmitted(EventPayload):
+    """An implementing partner reported on a community project it runs (its narrative stays in
+    procurement's database); the next tranche is released against it."""
+
+    report_id: UUID
+    grant_id: UUID
+    plan_id: UUID | None = None
+    implementing_partner: UUID
+    period_end: date
+    submitted_on: date
+    progress_percent: int = Field(ge=0, le=100)
+    activity_running: bool
+    returnees_active: int = Field(ge=0, le=100_000)
+    community_members_active: int = Field(ge=0, le=100_000)
+    spent_to_date: Amount

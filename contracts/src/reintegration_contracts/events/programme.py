@@ -78,12 +78,16 @@ class DaycareRules(Part):
     sexes: list[Sex] = Field(default_factory=list, examples=[["female"]])
 
 
-@classified(category="support vulnerabilities")
+@classified(category="support vulnerabilities sexes", flag="minors")
 class EligibilityRule(Part):
-    """A support kind reserved to returnees with one of these vulnerabilities."""
+    """A support kind reserved to returnees with one of these vulnerabilities, or of one of
+    these sexes, or (with `minors`) under 18: Niger's individual grants go to unaccompanied
+    minors, women, victims of trafficking and other vulnerable cases."""
 
     support: SupportKind
     vulnerabilities: list[Vulnerability] = Field(min_length=1)
+    sexes: list[Sex] = Field(default_factory=list, examples=[["female"]])
+    minors: bool = Field(default=False, description="Every minor is eligible too")
 
 
 @classified(
