@@ -17,11 +17,13 @@ _PLATFORM: dict[str, tuple[Domain | str, ...]] = {
     "training": (Domain.INTAKE, "programme"),
     # The committee takes plans from the trained (where the office's programme asks for the
     # entrepreneurship course first) and decides after procurement's review; an erasure
-    # deletes the words it keeps about a plan.
-    "committee": (Domain.INTAKE, Domain.TRAINING, Domain.PROCUREMENT, "programme"),
-    # Procurement reviews submitted plans, orders kits for approved plans and certified trades;
-    # an erasure deletes the words it keeps about a plan.
-    "procurement": (Domain.INTAKE, Domain.COMMITTEE, Domain.TRAINING),
+    # deletes the words it keeps about a plan; a community project is proposed by a partner
+    # the registry says works with the office.
+    "committee": (Domain.INTAKE, Domain.TRAINING, Domain.PROCUREMENT, "programme", "partners"),
+    # Procurement reviews submitted plans, orders kits for approved plans and certified trades,
+    # awards grants to those the office's programme makes eligible; an erasure deletes the
+    # words it keeps about a plan.
+    "procurement": (Domain.INTAKE, Domain.COMMITTEE, Domain.TRAINING, "programme"),
     # Monitoring folds every domain into its read models, its own too.
     "monitoring": tuple(Domain),
 }
