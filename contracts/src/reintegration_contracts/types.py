@@ -43,6 +43,15 @@ Trade = Annotated[
         examples=["tailoring", "welding", "poultry"],
     ),
 ]
+# Partners are named in the registry by a DNS label, which every service uses for them.
+PartnerId = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$",
+        description="A DNS label naming the partner (its feed is partners.<id>.events)",
+        examples=["sahel-sante"],
+    ),
+]
 Amount = Annotated[int, Field(ge=0, description="Whole units of the office's currency")]
 
 ITEM_CODE_PATTERN = r"^[a-z][a-z0-9_]{1,59}$"

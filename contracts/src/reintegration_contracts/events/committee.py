@@ -22,6 +22,7 @@ from reintegration_contracts.types import (
     Amount,
     ItemCode,
     Locality,
+    PartnerId,
     ReturneeId,
     Sex,
     Slug,
@@ -491,7 +492,7 @@ class PlanSubmitted(EventPayload):
     community_members: list[CommunityMembersCounted] = Field(
         default_factory=list, description="Community members counted, not registered"
     )
-    implementing_partner: UUID | None = Field(
+    implementing_partner: PartnerId | None = Field(
         default=None, description="The partner running a community project (partner registry)"
     )
     call_id: UUID | None = Field(default=None, description="The call for proposals answered")
@@ -524,7 +525,7 @@ class PlanApproved(EventPayload):
     beneficiary_ids: list[ReturneeId] = Field(min_length=1)
     community_member_ids: list[ReturneeId] = Field(default_factory=list)
     community_members: list[CommunityMembersCounted] = Field(default_factory=list)
-    implementing_partner: UUID | None = None
+    implementing_partner: PartnerId | None = None
     trade: Trade
     locality: Locality
     approved_on: date
@@ -586,7 +587,7 @@ class CommunityConsulted(EventPayload):
 
     consultation_id: UUID
     plan_id: UUID
-    implementing_partner: UUID | None = None
+    implementing_partner: PartnerId | None = None
     held_on: date
     locality: Locality
     attendance: list[ConsultationAttendance] = Field(min_length=1)

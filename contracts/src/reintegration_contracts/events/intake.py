@@ -18,6 +18,7 @@ from reintegration_contracts.types import (
     AgeBand,
     DeclaredTrade,
     Locality,
+    PartnerId,
     ReturneeId,
     ReturnType,
     Sex,
@@ -399,7 +400,7 @@ class JobReferralMade(EventPayload):
     returnee_id: ReturneeId
     referred_on: date
     to_kind: EmployerKind
-    organisation_id: UUID | None = Field(
+    organisation_id: PartnerId | None = Field(
         default=None, description="The organisation, when it is in the partner registry"
     )
     sector: Slug = Field(examples=["construction", "retail", "transport"])

@@ -18,21 +18,13 @@ from reintegration_contracts.events.intake import ConsentPurpose, PartnerCategor
 from reintegration_contracts.registry import EventPayload, event
 from reintegration_contracts.subscriptions import register_service
 from reintegration_contracts.topics import Domain, register_domain
-from reintegration_contracts.types import CountryOffice
+from reintegration_contracts.types import CountryOffice, PartnerId
 
 PARTNERS = register_domain("partners", owner="platform")
 # The partners service reads every platform domain: the consents intake records, and the
 # events agreements may share.
 register_service("partners", publishes=PARTNERS, consumes=list(Domain))
 
-PartnerId = Annotated[
-    str,
-    Field(
-        pattern=r"^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$",
-        description="A DNS label naming the partner (its feed is partners.<id>.events)",
-        examples=["sahel-sante"],
-    ),
-]
 FieldName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$", examples=["trade"])]
 EventTypeName = Annotated[
     str, Field(pattern=r"^[A-Z][A-Za-z0-9]{1,63}$", examples=["SkillCertified"])

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from reintegration_contracts.classification import classified
 from reintegration_contracts.registry import EventPayload, event, upcaster
 from reintegration_contracts.topics import Domain
-from reintegration_contracts.types import Amount, ItemCode, ReturneeId, Trade, item_code
+from reintegration_contracts.types import Amount, ItemCode, PartnerId, ReturneeId, Trade, item_code
 
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["XOF"])]
 UnitCode = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,29}$", examples=["piece", "kg", "bag"])]
@@ -620,7 +620,7 @@ class GrantAwarded(EventPayload):
     plan_id: UUID | None = None
     certification_trade: Trade | None = None
     beneficiary_ids: list[ReturneeId] = Field(min_length=1)
-    implementing_partner: UUID | None = Field(
+    implementing_partner: PartnerId | None = Field(
         default=None, description="The partner paid, for a community project grant"
     )
     ceiling: Amount = Field(gt=0, description="The approved (reviewed) budget of the plan")
@@ -709,7 +709,7 @@ class ProgressReportSubmitted(EventPayload):
     report_id: UUID
     grant_id: UUID
     plan_id: UUID | None = None
-    implementing_partner: UUID
+    implementing_partner: PartnerId
     period_end: date
     submitted_on: date
     progress_percent: int = Field(ge=0, le=100)
