@@ -5,11 +5,13 @@ Events carry the pseudonymous returnee id, the age band and the minor flag deriv
 birth date, never who the person is (see people.py).
 """
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from uuid import UUID
 
 from intake.domain.people import KnownPerson, PersonalData, age_on, likely_duplicates
+from intake.domain.referrals import RULE_MESSAGES, Referral, outcome_rule_broken
 from reintegration_contracts.events.intake import (
     CaseAssigned,
     ConsentPurpose,
@@ -17,9 +19,17 @@ from reintegration_contracts.events.intake import (
     ConsentWithdrawn,
     CounsellingAttended,
     CounsellingInterviewRecorded,
+    CvSupported,
     DuplicateOverride,
+    EmployerKind,
+    JobFairHeld,
+    JobReferralMade,
+    JobReferralOutcomeRecorded,
     OverrideReason,
     PartnerCategory,
+    PsychosocialAssistance,
+    PsychosocialAssistanceProvided,
+    ReferralOutcome,
     ReturneeErased,
     ReturneeRegistered,
 )
@@ -45,6 +55,10 @@ CaseEvent = (
     | CounsellingInterviewRecorded
     | CounsellingAttended
     | ReturneeErased
+    | PsychosocialAssistanceProvided
+    | CvSupported
+    | JobReferralMade
+    | JobReferralOutcomeRecorded
 )
 
 
@@ -63,6 +77,7 @@ class ReturneeCase:
     erased: bool = False
     caseworker: str | None = None  # subject id of the caseworker in charge
     assignments: int = 0  # CaseAssigned events so far (registration's own assignment is 0)
+    referrals: Mapping[UUID, Referral] = field(default_factory=dict)
 
 
 # A stream not registered yet holds no case.
@@ -144,6 +159,42 @@ class EraseReturnee:
     erased_on: date
 
 
+@dataclass(frozen=True)
+class ProvidePsychosocialAssistance:
+    provided_on: date
+    today: date
+    forms: tuple[PsychosocialAssistance, ...]
+
+
+@dataclass(frozen=True)
+class SupportCv:
+    """The CV itself stays with the caseworker (vault); the event only says it was done."""
+
+    supported_on: date
+    today: date
+
+
+@dataclass(frozen=True)
+class MakeJobReferral:
+    referral_id: UUID
+    referred_on: date
+    today: date
+    to_kind: EmployerKind
+    sector: str
+    organisation_id: str | None = None
+    fair_id: UUID | None = None
+    # The fair named by `fair_id` in this office (None: no such fair here): the handler's fact.
+    fair: JobFairHeld | None = None
+
+
+@dataclass(frozen=True)
+class RecordReferralOutcome:
+    referral_id: UUID
+    outcome: ReferralOutcome
+    recorded_on: date
+    today: date
+
+
 CaseCommand = (
     RegisterReturnee
     | AssignCase
@@ -152,6 +203,10 @@ CaseCommand = (
     | RecordInterview
     | AttendSession
     | EraseReturnee
+    | ProvidePsychosocialAssistance
+    | SupportCv
+    | MakeJobReferral
+    | RecordReferralOutcome
 )
 
 
@@ -171,6 +226,14 @@ def decide(state: Case, command: CaseCommand) -> list[CaseEvent]:
         return _attend(state, command)
     if isinstance(command, AssignCase):
         return _assign(state, command)
+    if isinstance(command, ProvidePsychosocialAssistance):
+        return _provide_assistance(state, command)
+    if isinstance(command, SupportCv):
+        return _support_cv(state, command)
+    if isinstance(command, MakeJobReferral):
+        return _refer(state, command)
+    if isinstance(command, RecordReferralOutcome):
+        return _record_outcome(state, command)
     return _record_interview(state, command)
 
 
@@ -192,7 +255,19 @@ def evolve(state: Case, event: CaseEvent) -> Case:
         return replace(state, interviews=state.interviews + 1)
     if isinstance(event, CounsellingAttended):
         return replace(state, sessions_attended=state.sessions_attended | {event.session_id})
-    return replace(state, erased=True)
+    if isinstance(event, JobReferralMade):
+        referral = Referral(event.referral_id, event.to_kind, event.referred_on)
+        return replace(state, referrals={**state.referrals, event.referral_id: referral})
+    if isinstance(event, JobReferralOutcomeRecorded):
+        made = state.referrals.get(event.referral_id)
+        if made is None:
+            return state
+        made = replace(made, outcomes=(*made.outcomes, event.outcome))
+        return replace(state, referrals={**state.referrals, event.referral_id: made})
+    if isinstance(event, ReturneeErased):
+        return replace(state, erased=True)
+    # Psychosocial assistance and CV support are facts no later rule depends on.
+    return state
 
 
 cases: Decider[Case, CaseCommand, CaseEvent] = Decider(initial=None, evolve=evolve, decide=decide)
@@ -225,20 +300,7 @@ def _register(state: Case, command: RegisterReturnee) -> list[CaseEvent]:
     if Vulnerability.UNACCOMPANIED_MINOR in command.vulnerabilities and age >= 18:
         problems.append(("vulnerabilities", "unaccompanied_minor applies only under 18"))
     reject_if(problems)
-    duplicates = likely_duplicates(command.person, command.people_alike)
-    if duplicates and not command.override_reason:
-        raise RuleViolation(
-            "likely_duplicate",
-            "This person seems to be registered already in this office (same phone, identity "
-            "document, or a near-identical name with the same birth date). Check the "
-            "candidates, or register anyway with an override reason.",
-            candidate_ids=sorted(str(d) for d in duplicates),
-        )
-    override = (
-        DuplicateOverride(reason=command.override_reason, candidate_ids=duplicates)
-        if duplicates and command.override_reason
-        else None
-    )
+    override = duplicate_override(command.person, command.people_alike, command.override_reason)
     return [
         ReturneeRegistered(
             returnee_id=command.returnee_id,
@@ -257,6 +319,24 @@ def _register(state: Case, command: RegisterReturnee) -> list[CaseEvent]:
             caseworker=command.caseworker,
         )
     ]
+
+
+def duplicate_override(
+    person: PersonalData, people_alike: tuple[KnownPerson, ...], reason: OverrideReason | None
+) -> DuplicateOverride | None:
+    """Refuse a likely duplicate unless overridden; the override when one was needed."""
+    duplicates = likely_duplicates(person, people_alike)
+    if duplicates and not reason:
+        raise RuleViolation(
+            "likely_duplicate",
+            "This person seems to be registered already in this office (same phone, identity "
+            "document, or a near-identical name with the same birth date). Check the "
+            "candidates, or register anyway with an override reason.",
+            candidate_ids=sorted(str(d) for d in duplicates),
+        )
+    if duplicates and reason:
+        return DuplicateOverride(reason=reason, candidate_ids=duplicates)
+    return None
 
 
 def _assign(state: ReturneeCase, command: AssignCase) -> list[CaseEvent]:
@@ -390,3 +470,80 @@ def _erase(state: ReturneeCase, command: EraseReturnee) -> list[CaseEvent]:
     ]
     erased = ReturneeErased(returnee_id=state.returnee_id, erased_on=command.erased_on)
     return [*withdrawals, erased]
+
+
+def _dated(name: str, day: date, today: date, state: ReturneeCase) -> list[tuple[str, str]]:
+    return not_after_today(name, day, today) + _not_before_arrival(name, day, state)
+
+
+def _provide_assistance(
+    state: ReturneeCase, command: ProvidePsychosocialAssistance
+) -> list[CaseEvent]:
+    problems = _dated("provided_on", command.provided_on, command.today, state)
+    if not command.forms:
+        problems.append(("forms", "name at least one form of assistance"))
+    reject_if(problems)
+    return [
+        PsychosocialAssistanceProvided(
+            returnee_id=state.returnee_id,
+            provided_on=command.provided_on,
+            forms=list(dict.fromkeys(command.forms)),
+        )
+    ]
+
+
+def _support_cv(state: ReturneeCase, command: SupportCv) -> list[CaseEvent]:
+    reject_if(_dated("supported_on", command.supported_on, command.today, state))
+    return [CvSupported(returnee_id=state.returnee_id, supported_on=command.supported_on)]
+
+
+def _refer(state: ReturneeCase, command: MakeJobReferral) -> list[CaseEvent]:
+    if command.referral_id in state.referrals:
+        raise RuleViolation("referral_already_made", "This referral is already recorded.")
+    problems = _dated("referred_on", command.referred_on, command.today, state)
+    fair = command.fair
+    if command.fair_id is not None:
+        if fair is None:
+            problems.append(("fair_id", "no job fair with this id was held in this office"))
+        elif command.referred_on < fair.held_on:
+            problems.append(("referred_on", f"cannot be before the job fair of {fair.held_on}"))
+    reject_if(problems)
+    if fair is not None and state.returnee_id not in fair.participant_ids:
+        raise RuleViolation(
+            "job_fair_not_attended",
+            "A referral from a job fair is only for a returnee who attended it.",
+        )
+    return [
+        JobReferralMade(
+            referral_id=command.referral_id,
+            returnee_id=state.returnee_id,
+            referred_on=command.referred_on,
+            to_kind=command.to_kind,
+            organisation_id=command.organisation_id,
+            sector=command.sector,
+            fair_id=command.fair_id,
+        )
+    ]
+
+
+def _record_outcome(state: ReturneeCase, command: RecordReferralOutcome) -> list[CaseEvent]:
+    referral = state.referrals.get(command.referral_id)
+    if referral is None:
+        raise NotFound(f"job referral {command.referral_id}")
+    problems = not_after_today("recorded_on", command.recorded_on, command.today)
+    if command.recorded_on < referral.referred_on:
+        problems.append(
+            ("recorded_on", f"cannot be before the referral date {referral.referred_on}")
+        )
+    reject_if(problems)
+    rule = outcome_rule_broken(referral, command.outcome)
+    if rule is not None:
+        raise RuleViolation(rule, RULE_MESSAGES[rule], outcome=command.outcome.value)
+    return [
+        JobReferralOutcomeRecorded(
+            referral_id=command.referral_id,
+            returnee_id=state.returnee_id,
+            outcome=command.outcome,
+            recorded_on=command.recorded_on,
+        )
+    ]

@@ -1,0 +1,80 @@
+"""The job path's referrals: which outcome may follow which. Pure: no I/O.
+
+A referral goes to an employer or an agency (a job path: interview, offer, hired or not
+retained) or to a lender or insurer (a credit path: credit interview, then granted or
+refused). Outcomes are recorded in turn; a final one closes the referral.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from reintegration_contracts.events.intake import EmployerKind, ReferralOutcome
+
+JOB_KINDS = frozenset({EmployerKind.EMPLOYER, EmployerKind.RECRUITMENT_AGENCY})
+CREDIT_KINDS = frozenset(
+    {EmployerKind.BANK, EmployerKind.MICRO_CREDIT, EmployerKind.MICRO_INSURANCE}
+)
+JOB_OUTCOMES = frozenset(
+    {
+        ReferralOutcome.INTERVIEW,
+        ReferralOutcome.OFFER,
+        ReferralOutcome.HIRED,
+        ReferralOutcome.NOT_RETAINED,
+    }
+)
+CREDIT_OUTCOMES = frozenset(
+    {
+        ReferralOutcome.CREDIT_INTERVIEW,
+        ReferralOutcome.CREDIT_GRANTED,
+        ReferralOutcome.CREDIT_REFUSED,
+    }
+)
+# After one of these nothing more can come of the referral.
+FINAL_OUTCOMES = frozenset(
+    {
+        ReferralOutcome.HIRED,
+        ReferralOutcome.NOT_RETAINED,
+        ReferralOutcome.CREDIT_GRANTED,
+        ReferralOutcome.CREDIT_REFUSED,
+    }
+)
+# No one is hired without an offer, and a lender decides only after meeting the returnee.
+NEEDS_FIRST = {
+    ReferralOutcome.HIRED: ReferralOutcome.OFFER,
+    ReferralOutcome.CREDIT_GRANTED: ReferralOutcome.CREDIT_INTERVIEW,
+    ReferralOutcome.CREDIT_REFUSED: ReferralOutcome.CREDIT_INTERVIEW,
+}
+
+
+@dataclass(frozen=True)
+class Referral:
+    referral_id: UUID
+    to_kind: EmployerKind
+    referred_on: date
+    outcomes: tuple[ReferralOutcome, ...] = ()
+
+
+def outcome_rule_broken(referral: Referral, outcome: ReferralOutcome) -> str | None:
+    """The rule code an outcome breaks on this referral, or None if it may be recorded."""
+    allowed = CREDIT_OUTCOMES if referral.to_kind in CREDIT_KINDS else JOB_OUTCOMES
+    if outcome not in allowed:
+        return "referral_outcome_wrong_kind"
+    if FINAL_OUTCOMES & set(referral.outcomes):
+        return "referral_closed"
+    if outcome in referral.outcomes:
+        return "referral_outcome_already_recorded"
+    needed = NEEDS_FIRST.get(outcome)
+    if needed is not None and needed not in referral.outcomes:
+        return "referral_outcome_out_of_order"
+    return None
+
+
+RULE_MESSAGES = {
+    "referral_outcome_wrong_kind": "Credit outcomes are for referrals to a bank, micro-credit "
+    "or micro-insurance; job outcomes for referrals to an employer or a recruitment agency.",
+    "referral_closed": "This referral already has its final outcome.",
+    "referral_outcome_already_recorded": "This outcome is already recorded for this referral.",
+    "referral_outcome_out_of_order": "Hired needs an offer first; a credit granted or refused "
+    "needs a credit interview first.",
+}
