@@ -14,11 +14,18 @@ import asyncpg
 from intake.domain import PlanOutcome, Stage, case_stage
 from reintegration_contracts.events.intake import (
     CaseAssigned,
+    CommunityMemberRegistered,
     ConsentRecorded,
     ConsentWithdrawn,
     CounsellingAttended,
     CounsellingInterviewRecorded,
     CounsellingSessionHeld,
+    CvSupported,
+    JobFairHeld,
+    JobReferralMade,
+    JobReferralOutcomeRecorded,
+    PsychosocialAssistanceProvided,
+    PsychosocialSessionHeld,
     ReturneeErased,
     ReturneeRegistered,
 )
@@ -26,7 +33,18 @@ from reintegration_sdk import EventHandlers, EventMeta
 
 read_models = EventHandlers(
     "intake-read-models",
-    tables=["caseload", "current_consents", "counselling_history", "counselling_sessions"],
+    tables=[
+        "caseload",
+        "current_consents",
+        "counselling_history",
+        "counselling_sessions",
+        "community_members",
+        "psychosocial_sessions",
+        "psychosocial_assistance",
+        "job_fairs",
+        "cv_support",
+        "job_referrals",
+    ],
 )
 
 _FACTS = """
@@ -208,4 +226,123 @@ async def on_returnee_erased(
         "UPDATE caseload SET erased_on = $2 WHERE returnee_id = $1",
         event.returnee_id,
         event.erased_on,
+    )
+
+
+# Beyond returnees (#20) ----------------------------------------------------------------------
+
+
+@read_models.on(CommunityMemberRegistered)
+async def on_member_registered(
+    db: asyncpg.Connection, event: CommunityMemberRegistered, meta: EventMeta
+) -> None:
+    await db.execute(
+        """INSERT INTO community_members (member_id, country_office, sub_office, registered_on,
+               region, commune, sex, age_band, is_minor, vulnerabilities, caseworker)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING""",
+        event.member_id,
+        meta.country_office,
+        event.sub_office,
+        event.registered_on,
+        event.community.region,
+        event.community.commune,
+        event.sex.value,
+        event.age_band.value,
+        event.is_minor,
+        [v.value for v in event.vulnerabilities],
+        event.caseworker,
+    )
+
+
+@read_models.on(PsychosocialSessionHeld)
+async def on_psychosocial_session_held(
+    db: asyncpg.Connection, event: PsychosocialSessionHeld, meta: EventMeta
+) -> None:
+    await db.execute(
+        """INSERT INTO psychosocial_sessions (session_id, country_office, kind, held_on, region,
+               commune, facilitator, participant_ids)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING""",
+        event.session_id,
+        meta.country_office,
+        event.kind.value,
+        event.held_on,
+        event.community.region,
+        event.community.commune,
+        event.facilitator.value,
+        event.participant_ids,
+    )
+
+
+@read_models.on(PsychosocialAssistanceProvided)
+async def on_psychosocial_assistance(
+    db: asyncpg.Connection, event: PsychosocialAssistanceProvided, meta: EventMeta
+) -> None:
+    await db.execute(
+        """INSERT INTO psychosocial_assistance (event_id, returnee_id, provided_on, forms)
+           VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING""",
+        meta.event_id,
+        event.returnee_id,
+        event.provided_on,
+        [f.value for f in event.forms],
+    )
+
+
+@read_models.on(JobFairHeld)
+async def on_job_fair_held(db: asyncpg.Connection, event: JobFairHeld, meta: EventMeta) -> None:
+    await db.execute(
+        """INSERT INTO job_fairs (fair_id, country_office, held_on, region, commune,
+               organisations, participant_ids, young_people_present)
+           VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8) ON CONFLICT DO NOTHING""",
+        event.fair_id,
+        meta.country_office,
+        event.held_on,
+        event.locality.region,
+        event.locality.commune,
+        json.dumps([o.model_dump(mode="json") for o in event.organisations]),
+        event.participant_ids,
+        event.young_people_present,
+    )
+
+
+@read_models.on(CvSupported)
+async def on_cv_supported(db: asyncpg.Connection, event: CvSupported, meta: EventMeta) -> None:
+    await db.execute(
+        """INSERT INTO cv_support (event_id, returnee_id, supported_on)
+           VALUES ($1, $2, $3) ON CONFLICT DO NOTHING""",
+        meta.event_id,
+        event.returnee_id,
+        event.supported_on,
+    )
+
+
+@read_models.on(JobReferralMade)
+async def on_job_referral_made(
+    db: asyncpg.Connection, event: JobReferralMade, meta: EventMeta
+) -> None:
+    await db.execute(
+        """INSERT INTO job_referrals (referral_id, country_office, returnee_id, referred_on,
+               to_kind, organisation_id, sector, fair_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING""",
+        event.referral_id,
+        meta.country_office,
+        event.returnee_id,
+        event.referred_on,
+        event.to_kind.value,
+        event.organisation_id,
+        event.sector,
+        event.fair_id,
+    )
+
+
+@read_models.on(JobReferralOutcomeRecorded)
+async def on_referral_outcome(
+    db: asyncpg.Connection, event: JobReferralOutcomeRecorded, meta: EventMeta
+) -> None:
+    # One outcome once: an event delivered again leaves the list as it was.
+    outcome = {"outcome": event.outcome.value, "recorded_on": event.recorded_on.isoformat()}
+    await db.execute(
+        """UPDATE job_referrals SET outcomes = outcomes || jsonb_build_array($2::jsonb)
+           WHERE referral_id = $1 AND NOT outcomes @> jsonb_build_array($2::jsonb)""",
+        event.referral_id,
+        json.dumps(outcome),
     )

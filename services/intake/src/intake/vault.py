@@ -1,4 +1,5 @@
-"""The personal-data vault: intake's table of who a pseudonymous returnee id is.
+"""The personal-data vault: intake's table of who a pseudonymous returnee id is (or a
+community member's id: the same id space, the same duplicate check).
 
 Written in the command's transaction, next to the events, so a registration never exists
 without its person or the other way round. Erasure deletes the row; nothing else keeps it.
@@ -146,6 +147,41 @@ async def interview_notes(
     return [InterviewNote(row["interviewed_on"], row["note"]) for row in rows]
 
 
+async def keep_psychosocial_note(
+    db: asyncpg.Connection,
+    country_office: str,
+    session_id: UUID,
+    participant_ids: tuple[UUID, ...],
+    note: str,
+) -> None:
+    await db.execute(
+        """INSERT INTO vault_psychosocial_notes (session_id, country_office, participant_ids,
+               note)
+           VALUES ($1, $2, $3, $4)""",
+        session_id,
+        country_office,
+        list(participant_ids),
+        note,
+    )
+
+
+async def psychosocial_notes(
+    db: asyncpg.Connection | asyncpg.Pool, person_id: UUID
+) -> list[tuple[UUID, str]]:
+    """(session id, note) of the psychosocial sessions this person took part in."""
+    rows = await db.fetch(
+        """SELECT session_id, note FROM vault_psychosocial_notes
+           WHERE participant_ids @> ARRAY[$1::uuid] ORDER BY recorded_at, session_id""",
+        person_id,
+    )
+    return [(row["session_id"], row["note"]) for row in rows]
+
+
 async def forget(db: asyncpg.Connection, returnee_id: UUID) -> None:
-    """Erasure: the person and every note about them (ON DELETE CASCADE)."""
+    """Erasure: the person and every note about them (ON DELETE CASCADE), and the notes of
+    every psychosocial session they took part in: a group's note may speak of each member."""
     await db.execute("DELETE FROM vault WHERE returnee_id = $1", returnee_id)
+    await db.execute(
+        "DELETE FROM vault_psychosocial_notes WHERE participant_ids @> ARRAY[$1::uuid]",
+        returnee_id,
+    )

@@ -10,12 +10,19 @@ from pydantic import BaseModel, ConfigDict, Field
 from intake.domain import (
     AssignCase,
     HoldCounsellingSession,
+    HoldJobFair,
+    HoldPsychosocialSession,
     IdentityDocument,
+    MakeJobReferral,
     PersonalData,
+    ProvidePsychosocialAssistance,
     RecordConsent,
     RecordInterview,
+    RecordReferralOutcome,
+    RegisterCommunityMember,
     RegisterReturnee,
     Stage,
+    SupportCv,
     WithdrawConsent,
 )
 from intake.queries.views import DocumentKind
@@ -23,14 +30,21 @@ from reintegration_contracts.events.intake import (
     CaseworkerId,
     ConsentPurpose,
     DuplicateOverride,
+    EmployerKind,
     ExpertPresence,
+    Facilitator,
+    OrganisationsPresent,
     OverrideReason,
     PartnerCategory,
+    PsychosocialAssistance,
+    PsychosocialSessionKind,
+    ReferralOutcome,
 )
 from reintegration_contracts.types import (
     AgeBand,
     DeclaredTrade,
     Locality,
+    PartnerId,
     ReturnType,
     Sex,
     Slug,
@@ -197,6 +211,128 @@ class SessionRequest(Request):
         )
 
 
+class CommunityMemberRequest(Request):
+    """A returnee's registration without what only a return has (arrival, return type,
+    trades, household, aspirations)."""
+
+    sub_office: Slug | None = None
+    registered_on: date
+    community: Locality
+    sex: Sex
+    person: PersonIn
+    vulnerabilities: list[Vulnerability] = Field(default_factory=list, max_length=6)
+    duplicate_override: DuplicateOverrideIn | None = Field(
+        default=None,
+        description="Register although likely duplicates were reported (kept in the vault)",
+    )
+
+    def command(
+        self, member_id: UUID, today: date, caseworker: str | None = None
+    ) -> RegisterCommunityMember:
+        override = self.duplicate_override
+        return RegisterCommunityMember(
+            member_id=member_id,
+            registered_on=self.registered_on,
+            today=today,
+            community=self.community,
+            sex=self.sex,
+            person=self.person.personal_data(),
+            vulnerabilities=tuple(dict.fromkeys(self.vulnerabilities)),
+            sub_office=self.sub_office,
+            override_reason=override.reason if override else None,
+            override_note=override.note if override else None,
+            caseworker=caseworker,
+        )
+
+
+class PsychosocialSessionRequest(Request):
+    kind: PsychosocialSessionKind
+    held_on: date
+    community: Locality
+    facilitator: Facilitator
+    participant_ids: list[UUID] = Field(
+        min_length=1, max_length=200, description="Returnees or community members of the office"
+    )
+    notes: str | None = Field(
+        default=None, min_length=1, max_length=8000, description="Kept in the vault only"
+    )
+
+    def command(self, session_id: UUID, today: date) -> HoldPsychosocialSession:
+        return HoldPsychosocialSession(
+            session_id=session_id,
+            kind=self.kind,
+            held_on=self.held_on,
+            today=today,
+            community=self.community,
+            facilitator=self.facilitator,
+            participant_ids=tuple(self.participant_ids),
+            notes=self.notes,
+        )
+
+
+class PsychosocialAssistanceRequest(Request):
+    provided_on: date
+    forms: list[PsychosocialAssistance] = Field(min_length=1, max_length=10)
+
+    def command(self, today: date) -> ProvidePsychosocialAssistance:
+        return ProvidePsychosocialAssistance(self.provided_on, today, tuple(self.forms))
+
+
+class JobFairRequest(Request):
+    held_on: date
+    locality: Locality
+    organisations: list[OrganisationsPresent] = Field(min_length=1, max_length=10)
+    participant_ids: list[UUID] = Field(min_length=1, max_length=1000)
+    young_people_present: int = Field(ge=0, le=10_000)
+
+    def command(self, fair_id: UUID, today: date) -> HoldJobFair:
+        return HoldJobFair(
+            fair_id=fair_id,
+            held_on=self.held_on,
+            today=today,
+            locality=self.locality,
+            organisations=tuple(self.organisations),
+            participant_ids=tuple(self.participant_ids),
+            young_people_present=self.young_people_present,
+        )
+
+
+class CvSupportRequest(Request):
+    supported_on: date
+
+    def command(self, today: date) -> SupportCv:
+        return SupportCv(self.supported_on, today)
+
+
+class JobReferralRequest(Request):
+    referred_on: date
+    to_kind: EmployerKind
+    organisation_id: PartnerId | None = Field(
+        default=None, description="The organisation's id in the partner registry, if there"
+    )
+    sector: Slug
+    fair_id: UUID | None = Field(default=None, description="The job fair it came from")
+
+    def command(self, referral_id: UUID, today: date) -> MakeJobReferral:
+        return MakeJobReferral(
+            referral_id=referral_id,
+            referred_on=self.referred_on,
+            today=today,
+            to_kind=self.to_kind,
+            sector=self.sector,
+            organisation_id=self.organisation_id,
+            fair_id=self.fair_id,
+        )
+
+
+class ReferralOutcomeRequest(Request):
+    outcome: ReferralOutcome
+    recorded_on: date
+
+    def command(self, referral_id: UUID, today: date) -> RecordReferralOutcome:
+        return RecordReferralOutcome(referral_id, self.outcome, self.recorded_on, today)
+
+
 # --- Answers ---------------------------------------------------------------------------------
 
 
@@ -212,3 +348,21 @@ class Erased(BaseModel):
     returnee_id: UUID
     erased_on: date
     consents_withdrawn: int
+
+
+class MemberRegistered(BaseModel):
+    member_id: UUID
+    age_band: AgeBand
+    is_minor: bool
+
+
+class PsychosocialSessionRecorded(BaseModel):
+    session_id: UUID
+
+
+class FairRecorded(BaseModel):
+    fair_id: UUID
+
+
+class ReferralMade(BaseModel):
+    referral_id: UUID

@@ -1,13 +1,14 @@
 """Cases: the office's caseload, one case, its consents, and (for those granted it) the
 vault's record of who the returnee is. Scoped to one country office."""
 
-import json
-from typing import Any, TypeAlias
+from typing import Any
 from uuid import UUID
 
 import asyncpg
 
 from intake import vault
+from intake.queries import paths
+from intake.queries.rows import Db, json_value
 from intake.queries.views import (
     CaseloadFilter,
     CaseSummary,
@@ -17,10 +18,9 @@ from intake.queries.views import (
     IdentityDocumentView,
     InterviewNoteView,
     PersonalDataView,
+    PsychosocialNoteView,
 )
 from reintegration_sdk import Gone, NotFound
-
-Db: TypeAlias = asyncpg.Pool | asyncpg.Connection
 
 
 async def caseload(
@@ -67,6 +67,8 @@ async def case(db: Db, country_office: str, returnee_id: UUID) -> CaseView:
         consents=consents,
         counselling=[CounsellingEntry.model_validate(dict(h)) for h in history],
         duplicate_override=json_value(row["duplicate_override"]),
+        psychosocial=await paths.psychosocial(db, returnee_id),
+        job_path=await paths.job_path(db, returnee_id),
     )
 
 
@@ -100,6 +102,10 @@ async def personal_data(db: Db, country_office: str, returnee_id: UUID) -> Perso
         notes=person.notes,
         duplicate_override_note=await vault.override_note(db, returnee_id),
         interview_notes=[InterviewNoteView(**n.__dict__) for n in notes],
+        psychosocial_notes=[
+            PsychosocialNoteView(session_id=s, note=n)
+            for s, n in await vault.psychosocial_notes(db, returnee_id)
+        ],
     )
 
 
@@ -126,8 +132,3 @@ def _summary(row: asyncpg.Record) -> CaseSummary:
             "erased": row["erased_on"] is not None,
         }
     )
-
-
-def json_value(value: Any) -> Any:
-    """A JSON column as Python: asyncpg hands jsonb over as text unless told otherwise."""
-    return json.loads(value) if isinstance(value, str) else value

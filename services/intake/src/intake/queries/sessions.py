@@ -2,7 +2,7 @@
 
 from uuid import UUID
 
-from intake.queries.cases import Db, json_value
+from intake.queries.rows import Db, json_value
 from intake.queries.views import Attendance, SessionView
 from reintegration_contracts.types import Locality
 from reintegration_sdk import NotFound

@@ -11,8 +11,14 @@ from intake.domain import Stage
 from reintegration_contracts.events.intake import (
     ConsentPurpose,
     DuplicateOverride,
+    EmployerKind,
     ExpertPresence,
+    Facilitator,
+    OrganisationsPresent,
     PartnerCategory,
+    PsychosocialAssistance,
+    PsychosocialSessionKind,
+    ReferralOutcome,
 )
 from reintegration_contracts.types import (
     AgeBand,
@@ -77,10 +83,108 @@ class CounsellingEntry(BaseModel):
     aspirations: list[str] = Field(default_factory=list)
 
 
+class PsychosocialSessionEntry(BaseModel):
+    session_id: UUID
+    kind: PsychosocialSessionKind
+    held_on: date
+    facilitator: Facilitator
+
+
+class AssistanceEntry(BaseModel):
+    provided_on: date
+    forms: list[PsychosocialAssistance]
+
+
+class PsychosocialView(BaseModel):
+    """Psychosocial support the returnee received (what was said stays in the vault)."""
+
+    sessions: list[PsychosocialSessionEntry]
+    assistance: list[AssistanceEntry]
+
+
+class OutcomeEntry(BaseModel):
+    outcome: ReferralOutcome
+    recorded_on: date
+
+
+class ReferralView(BaseModel):
+    referral_id: UUID
+    returnee_id: UUID
+    referred_on: date
+    to_kind: EmployerKind
+    organisation_id: str | None
+    sector: str
+    fair_id: UUID | None
+    outcomes: list[OutcomeEntry]
+    outcome: ReferralOutcome | None = Field(description="The latest outcome, if any")
+
+
+class FairAttended(BaseModel):
+    fair_id: UUID
+    held_on: date
+
+
+class JobPathView(BaseModel):
+    cv_supported_on: list[date]
+    fairs: list[FairAttended]
+    referrals: list[ReferralView]
+
+
 class CaseView(CaseSummary):
     consents: list[ConsentView]
     counselling: list[CounsellingEntry]
     duplicate_override: DuplicateOverride | None
+    psychosocial: PsychosocialView
+    job_path: JobPathView
+
+
+class MemberView(BaseModel):
+    """A community member, without personal data."""
+
+    member_id: UUID
+    sub_office: str | None
+    registered_on: date
+    community: Locality
+    sex: Sex
+    age_band: AgeBand
+    is_minor: bool
+    vulnerabilities: list[Vulnerability]
+    caseworker: str | None
+    psychosocial_sessions: list[PsychosocialSessionEntry]
+
+
+class PsychosocialNoteView(BaseModel):
+    session_id: UUID
+    note: str
+
+
+class MemberPersonalDataView(BaseModel):
+    member_id: UUID
+    given_names: str
+    family_name: str
+    birth_date: date
+    phone: str | None
+    address: str | None
+    identity_document: IdentityDocumentView | None
+    notes: str | None
+    duplicate_override_note: str | None
+    psychosocial_notes: list[PsychosocialNoteView]
+
+
+class FairView(BaseModel):
+    fair_id: UUID
+    held_on: date
+    locality: Locality
+    organisations: list[OrganisationsPresent]
+    participant_ids: list[UUID]
+    young_people_present: int
+
+
+class ReferralFilter(BaseModel):
+    returnee_id: UUID | None = None
+    to_kind: EmployerKind | None = None
+    limit: int = Field(default=100, ge=1, le=1000)
+    offset: int = Field(default=0, ge=0)
 
 
 class InterviewNoteView(BaseModel):
@@ -99,6 +203,7 @@ class PersonalDataView(BaseModel):
     notes: str | None
     duplicate_override_note: str | None
     interview_notes: list[InterviewNoteView]
+    psychosocial_notes: list[PsychosocialNoteView]
 
 
 class Attendance(BaseModel):
