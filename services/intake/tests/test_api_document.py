@@ -24,7 +24,9 @@ def test_every_route_is_under_an_office_and_commands_take_an_idempotency_key() -
         for method, operation in item.items()
         if method in {"post", "delete"}
     ]
-    assert len(commands) == 7  # the six acts of reception, and the case assignment
+    # The six acts of reception, the case assignment, and the seven of #20 (community member,
+    # psychosocial session and assistance, job fair, CV support, referral and its outcome).
+    assert len(commands) == 14
     for operation in commands:
         headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
         assert {"Idempotency-Key", "Dry-Run"} <= headers
@@ -35,6 +37,13 @@ def test_the_caseload_offers_a_spreadsheet() -> None:
     caseload = document["paths"]["/offices/{country_office}/returnees"]["get"]
 
     assert "text/csv" in caseload["responses"]["200"]["content"]
+
+
+def test_the_job_referrals_offer_a_spreadsheet() -> None:
+    document = create_app(definition).openapi()
+    referrals = document["paths"]["/offices/{country_office}/job-referrals"]["get"]
+
+    assert "text/csv" in referrals["responses"]["200"]["content"]
 
 
 def test_personal_data_answers_410_once_erased() -> None:
