@@ -133,6 +133,15 @@ def a_registration_body(**overrides: Any) -> dict[str, Any]:
     }
 
 
+def a_member_body(**overrides: Any) -> dict[str, Any]:
+    """A community member: a registration without what only a return has."""
+    body = a_registration_body(registered_on=(date.today() - timedelta(days=2)).isoformat())
+    for returnee_only in ("arrival_date", "return_type", "declared_trades", "aspirations",
+                          "household_size"):  # fmt: skip
+        del body[returnee_only]
+    return {**body, **overrides}
+
+
 @dataclass
 class IntakeUnderTest:
     """The running service, its two offices and a direct line to its database."""
@@ -156,6 +165,14 @@ class IntakeUnderTest:
         assert response.status_code == 201, response.text
         result: dict[str, Any] = response.json()
         return result
+
+    async def register_member(self, body: dict[str, Any] | None = None) -> str:
+        response = await self.http.post(
+            self.url("/community-members"), json=body or a_member_body(), headers=self.headers()
+        )
+        assert response.status_code == 201, response.text
+        member_id: str = response.json()["member_id"]
+        return member_id
 
     async def published(self, stream_id: str, count: int) -> list[EventEnvelope]:
         """The events of one stream on the office's intake topic, once `count` have arrived."""
