@@ -15,10 +15,25 @@ from intake_builders import registered
 from intake.app import definition
 from reintegration_contracts import EventEnvelope, EventPayload
 from reintegration_contracts.events.committee import PlanRejected, PlanSubmitted
-from reintegration_contracts.events.intake import CounsellingAttended
+from reintegration_contracts.events.intake import (
+    CommunityMemberRegistered,
+    CounsellingAttended,
+    CvSupported,
+    EmployerKind,
+    Facilitator,
+    JobFairHeld,
+    JobReferralMade,
+    JobReferralOutcomeRecorded,
+    OrganisationsPresent,
+    PsychosocialAssistance,
+    PsychosocialAssistanceProvided,
+    PsychosocialSessionHeld,
+    PsychosocialSessionKind,
+    ReferralOutcome,
+)
 from reintegration_contracts.events.monitoring import FollowUpRecorded
 from reintegration_contracts.events.training import TrainingEnrolled
-from reintegration_contracts.types import Locality
+from reintegration_contracts.types import AgeBand, Locality, Sex
 from reintegration_sdk.testing.infrastructure import Infrastructure
 from reintegration_sdk.testing.interleavings import (
     Interleaving,
@@ -118,6 +133,50 @@ def resubmission_story(office: str = "bf") -> list[EventEnvelope]:
 STORY = resubmission_story()
 
 
+def job_path_story(office: str = "bf") -> list[EventEnvelope]:
+    """#20, which the recording does not tell: a community member and a returnee in a
+    psychosocial session, assistance, a job fair, a CV, a referral from the fair and its
+    outcomes."""
+    amina, member, session, fair, referral = uuid4(), uuid4(), uuid4(), uuid4(), uuid4()
+    where = Locality(region="Centre-Est", commune="Tenkodogo")
+
+    def on(stream: str, payload: EventPayload) -> EventEnvelope:
+        return upstream_event(payload, office, stream)
+
+    def outcome(kind: ReferralOutcome, day: int) -> EventEnvelope:
+        return on(f"returnee-{amina}", JobReferralOutcomeRecorded(
+            referral_id=referral, returnee_id=amina, outcome=kind,
+            recorded_on=date(2025, 4, day)))  # fmt: skip
+
+    return [
+        on(f"returnee-{amina}", registered(amina)),
+        on(f"community-member-{member}", CommunityMemberRegistered(
+            member_id=member, registered_on=date(2025, 3, 1), community=where, sex=Sex.FEMALE,
+            age_band=AgeBand.AGE_18_24, is_minor=False)),
+        on(f"psychosocial-session-{session}", PsychosocialSessionHeld(
+            session_id=session, kind=PsychosocialSessionKind.GROUP, held_on=date(2025, 3, 4),
+            community=where, facilitator=Facilitator.PEER_SUPPORTER,
+            participant_ids=[amina, member])),
+        on(f"returnee-{amina}", PsychosocialAssistanceProvided(
+            returnee_id=amina, provided_on=date(2025, 3, 5),
+            forms=[PsychosocialAssistance.FAMILY_MEDIATION])),
+        on(f"job-fair-{fair}", JobFairHeld(
+            fair_id=fair, held_on=date(2025, 3, 20), locality=where,
+            organisations=[OrganisationsPresent(kind=EmployerKind.EMPLOYER, count=4)],
+            participant_ids=[amina], young_people_present=25)),
+        on(f"returnee-{amina}", CvSupported(returnee_id=amina, supported_on=date(2025, 3, 18))),
+        on(f"returnee-{amina}", JobReferralMade(
+            referral_id=referral, returnee_id=amina, referred_on=date(2025, 3, 21),
+            to_kind=EmployerKind.EMPLOYER, sector="retail", fair_id=fair)),
+        outcome(ReferralOutcome.INTERVIEW, 2),
+        outcome(ReferralOutcome.OFFER, 9),
+        outcome(ReferralOutcome.HIRED, 15),
+    ]  # fmt: skip
+
+
+JOB_PATH = job_path_story()
+
+
 @pytest.fixture(scope="module")
 async def harness(infrastructure: Infrastructure) -> AsyncIterator[ReadModelHarness]:
     async with (
@@ -136,10 +195,29 @@ async def story(infrastructure: Infrastructure) -> AsyncIterator[ReadModelHarnes
         yield harness
 
 
-async def test_the_recording_fills_every_read_model(harness: ReadModelHarness) -> None:
-    rows = await harness.canonical_rows()
-    empty = [table for table in READ_MODELS.tables if not rows[table]]
+@pytest.fixture(scope="module")
+async def job_path(infrastructure: Infrastructure) -> AsyncIterator[ReadModelHarness]:
+    async with (
+        temporary_database(infrastructure, prefix="order_intake_paths") as url,
+        read_model_harness(url, READ_MODELS, JOB_PATH) as harness,
+    ):
+        yield harness
+
+
+async def test_the_recording_and_the_job_path_fill_every_read_model(
+    harness: ReadModelHarness, job_path: ReadModelHarness
+) -> None:
+    recorded, paths = await harness.canonical_rows(), await job_path.canonical_rows()
+    empty = [table for table in READ_MODELS.tables if not recorded[table] and not paths[table]]
     assert empty == []
+
+
+@order_settings(max_examples=25)
+@given(order=interleavings(JOB_PATH))
+async def test_the_job_path_does_not_depend_on_arrival_order(
+    job_path: ReadModelHarness, order: Interleaving
+) -> None:
+    await job_path.assert_same_rows(order)
 
 
 @order_settings(max_examples=25)

@@ -34,6 +34,32 @@ async def test_a_rebuild_gives_the_same_rows(intake: IntakeUnderTest) -> None:
               "intended_track": "vocational_training", "skills": ["welding"]},
         headers=intake.headers(),
     )  # fmt: skip
+    # The facts of #20 too: a member, a psychosocial session, the job path.
+    member = await intake.register_member()
+    today = date.today().isoformat()
+    community = {"region": "Centre-Est", "commune": "Tenkodogo"}
+    fair = await intake.http.post(
+        intake.url("/job-fairs"), headers=intake.headers(),
+        json={"held_on": today, "locality": community, "young_people_present": 5,
+              "organisations": [{"kind": "bank", "count": 1}], "participant_ids": [trainee]},
+    )  # fmt: skip
+    referral = await intake.http.post(
+        intake.url(f"/returnees/{trainee}/job-referrals"), headers=intake.headers(),
+        json={"referred_on": today, "to_kind": "bank", "sector": "retail",
+              "fair_id": fair.json()["fair_id"]},
+    )  # fmt: skip
+    for path, body in [
+        ("/psychosocial-sessions", {"kind": "group", "held_on": today, "community": community,
+                                    "facilitator": "psychologist",
+                                    "participant_ids": [trainee, member]}),
+        (f"/returnees/{trainee}/psychosocial-assistance",
+         {"provided_on": today, "forms": ["medical_referral"]}),
+        (f"/returnees/{trainee}/cv-support", {"supported_on": today}),
+        (f"/returnees/{trainee}/job-referrals/{referral.json()['referral_id']}/outcomes",
+         {"outcome": "credit_interview", "recorded_on": today}),
+    ]:  # fmt: skip
+        answer = await intake.http.post(intake.url(path), json=body, headers=intake.headers())
+        assert answer.status_code == 201, answer.text
     await intake.http.delete(
         intake.url(f"/returnees/{erased}/personal-data"),
         headers=intake.headers(Role.OFFICE_MANAGER),
@@ -63,3 +89,5 @@ async def test_a_rebuild_gives_the_same_rows(intake: IntakeUnderTest) -> None:
     assert after == before
     assert any(trainee in row and "in_training" in row for row in after["caseload"])
     assert any(erased in row for row in after["caseload"])
+    assert any("credit_interview" in row for row in after["job_referrals"])
+    assert any(member in row for row in after["community_members"])

@@ -58,7 +58,7 @@ from intake.domain.psychosocial import (
     psychosocial_sessions,
     psychosocial_stream,
 )
-from intake.domain.referrals import Referral, outcome_rule_broken
+from intake.domain.referrals import Referral, check_outcome
 from intake.domain.sessions import HoldCounsellingSession, Session, session_stream, sessions
 from intake.domain.stages import PlanOutcome, case_stage, stage_reached_by
 from reintegration_contracts.stages import PLAN_STAGES, Stage
@@ -102,6 +102,7 @@ __all__ = [
     "age_on",
     "case_stage",
     "cases",
+    "check_outcome",
     "document_key",
     "fair_stream",
     "is_likely_same_person",
@@ -111,7 +112,6 @@ __all__ = [
     "members",
     "name_key",
     "name_similarity",
-    "outcome_rule_broken",
     "phone_key",
     "phone_tail",
     "psychosocial_sessions",

@@ -11,7 +11,7 @@ from datetime import date
 from uuid import UUID
 
 from intake.domain.people import KnownPerson, PersonalData, age_on, likely_duplicates
-from intake.domain.referrals import RULE_MESSAGES, Referral, outcome_rule_broken
+from intake.domain.referrals import Referral, check_outcome
 from reintegration_contracts.events.intake import (
     CaseAssigned,
     ConsentPurpose,
@@ -536,9 +536,7 @@ def _record_outcome(state: ReturneeCase, command: RecordReferralOutcome) -> list
             ("recorded_on", f"cannot be before the referral date {referral.referred_on}")
         )
     reject_if(problems)
-    rule = outcome_rule_broken(referral, command.outcome)
-    if rule is not None:
-        raise RuleViolation(rule, RULE_MESSAGES[rule], outcome=command.outcome.value)
+    check_outcome(referral, command.outcome)
     return [
         JobReferralOutcomeRecorded(
             referral_id=command.referral_id,

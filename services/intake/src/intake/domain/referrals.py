@@ -10,6 +10,7 @@ from datetime import date
 from uuid import UUID
 
 from reintegration_contracts.events.intake import EmployerKind, ReferralOutcome
+from reintegration_sdk import RuleViolation
 
 JOB_KINDS = frozenset({EmployerKind.EMPLOYER, EmployerKind.RECRUITMENT_AGENCY})
 CREDIT_KINDS = frozenset(
@@ -55,26 +56,32 @@ class Referral:
     outcomes: tuple[ReferralOutcome, ...] = ()
 
 
-def outcome_rule_broken(referral: Referral, outcome: ReferralOutcome) -> str | None:
-    """The rule code an outcome breaks on this referral, or None if it may be recorded."""
+def check_outcome(referral: Referral, outcome: ReferralOutcome) -> None:
+    """Refuse an outcome that cannot come next on this referral, naming the rule it breaks."""
     allowed = CREDIT_OUTCOMES if referral.to_kind in CREDIT_KINDS else JOB_OUTCOMES
     if outcome not in allowed:
-        return "referral_outcome_wrong_kind"
+        raise RuleViolation(
+            "referral_outcome_wrong_kind",
+            "Credit outcomes are for referrals to a bank, micro-credit or micro-insurance; job "
+            "outcomes for referrals to an employer or a recruitment agency.",
+            outcome=outcome.value,
+        )
     if FINAL_OUTCOMES & set(referral.outcomes):
-        return "referral_closed"
+        raise RuleViolation(
+            "referral_closed", "This referral already has its final outcome.", outcome=outcome.value
+        )
     if outcome in referral.outcomes:
-        return "referral_outcome_already_recorded"
+        raise RuleViolation(
+            "referral_outcome_already_recorded",
+            "This outcome is already recorded for this referral.",
+            outcome=outcome.value,
+        )
     needed = NEEDS_FIRST.get(outcome)
     if needed is not None and needed not in referral.outcomes:
-        return "referral_outcome_out_of_order"
-    return None
-
-
-RULE_MESSAGES = {
-    "referral_outcome_wrong_kind": "Credit outcomes are for referrals to a bank, micro-credit "
-    "or micro-insurance; job outcomes for referrals to an employer or a recruitment agency.",
-    "referral_closed": "This referral already has its final outcome.",
-    "referral_outcome_already_recorded": "This outcome is already recorded for this referral.",
-    "referral_outcome_out_of_order": "Hired needs an offer first; a credit granted or refused "
-    "needs a credit interview first.",
-}
+        raise RuleViolation(
+            "referral_outcome_out_of_order",
+            "Hired needs an offer first; a credit granted or refused needs a credit interview "
+            "first.",
+            outcome=outcome.value,
+            needs=needed.value,
+        )
