@@ -227,3 +227,31 @@ async def test_an_outcome_sent_twice_with_one_key_is_recorded_once(
     # Without the key the same outcome is a second one, and the rule refuses it.
     third = await post(intake, path, body)
     assert third.json()["rule"] == "referral_outcome_already_recorded"
+
+
+async def test_erasure_takes_the_notes_of_the_sessions_the_returnee_was_in(
+    intake: IntakeUnderTest,
+) -> None:
+    returnee_id = (await intake.register())["returnee_id"]
+    member_id = await intake.register_member()
+    session = {"kind": "group", "held_on": days_ago(1), "community": COMMUNITY,
+               "facilitator": "counsellor", "participant_ids": [returnee_id, member_id],
+               "notes": "Both spoke of " + uuid4().hex}  # fmt: skip
+    assert (await post(intake, "/psychosocial-sessions", session)).status_code == 201
+
+    erased = await intake.http.delete(
+        intake.url(f"/returnees/{returnee_id}/personal-data"),
+        headers=intake.headers(Role.OFFICE_MANAGER),
+    )
+
+    assert erased.status_code == 200, erased.text
+    left = await intake.db.fetchval(
+        "SELECT count(*) FROM vault_psychosocial_notes WHERE note = $1", session["notes"]
+    )
+    assert left == 0
+    # The anonymous case still takes part in sessions, without words about it.
+    again = await post(intake, "/psychosocial-sessions", session)
+    assert (again.status_code, again.json()["rule"]) == (409, "returnee_erased")
+    assert (
+        await post(intake, "/psychosocial-sessions", {**session, "notes": None})
+    ).status_code == 201

@@ -365,6 +365,17 @@ def test_psychosocial_session_rules(kind, people, overrides, fields) -> None:
     assert fields_of(refused) == fields
 
 
+def test_no_notes_about_an_erased_returnee() -> None:
+    gone = {RETURNEE: Participant(arrival_date=ARRIVAL, erased=True), MEMBER: Participant()}
+    command = a_psychosocial_session(GROUP, [RETURNEE, MEMBER], participants=gone)
+    with pytest.raises(RuleViolation) as refused:
+        psychosocial_sessions.given([], command)
+
+    assert refused.value.rule == "returnee_erased"
+    # The anonymous case still takes part; only the words have nowhere to be kept.
+    assert psychosocial_sessions.given([], replace(command, notes=None))
+
+
 def test_a_psychosocial_session_is_recorded_once() -> None:
     command = a_psychosocial_session(IND, [RETURNEE])
     with pytest.raises(RuleViolation) as refused:

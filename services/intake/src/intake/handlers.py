@@ -148,7 +148,7 @@ async def psychosocial_participant(work: UnitOfWork, person_id: UUID) -> Partici
     """A returnee or a community member of this office (one id space), or None."""
     case = (await work.load(cases, returnee_stream(person_id))).state
     if case is not None:
-        return Participant(arrival_date=case.arrival_date)
+        return Participant(arrival_date=case.arrival_date, erased=case.erased)
     member = (await work.load(members, member_stream(person_id))).state
     return Participant() if member is not None else None
 

@@ -30,6 +30,7 @@ class Participant:
     member (who never left: no arrival to be before)."""
 
     arrival_date: date | None = None
+    erased: bool = False  # a returnee whose personal data was erased on request
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,14 @@ def decide(
             problems.append((where, f"arrived on {participant.arrival_date}, after the session"))
         seen.add(person_id)
     reject_if(problems)
+    erased = [i for i in command.participant_ids if (p := command.participants[i]) and p.erased]
+    if command.notes and erased:
+        # Notes are personal data of everyone present; an erased person's must not come back.
+        raise RuleViolation(
+            "returnee_erased",
+            "This returnee's personal data was erased at their request.",
+            returnee_ids=sorted(str(i) for i in erased),
+        )
     return [
         PsychosocialSessionHeld(
             session_id=command.session_id,
