@@ -1,5 +1,6 @@
 """One returnee's case: registration (with the duplicate check), the caseworker in charge,
-consent, counselling, erasure. The stream `returnee-<id>`; its rules are the `cases` Decider.
+consent, counselling, psychosocial assistance, the job path (CV support, referrals and their
+outcomes: referrals.py), erasure. The stream `returnee-<id>`; its rules are the `cases` Decider.
 
 Events carry the pseudonymous returnee id, the age band and the minor flag derived from the
 birth date, never who the person is (see people.py).

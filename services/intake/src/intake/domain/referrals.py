@@ -12,7 +12,6 @@ from uuid import UUID
 from reintegration_contracts.events.intake import EmployerKind, ReferralOutcome
 from reintegration_sdk import RuleViolation
 
-JOB_KINDS = frozenset({EmployerKind.EMPLOYER, EmployerKind.RECRUITMENT_AGENCY})
 CREDIT_KINDS = frozenset(
     {EmployerKind.BANK, EmployerKind.MICRO_CREDIT, EmployerKind.MICRO_INSURANCE}
 )
