@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from partners.delivery.documents import DELIVERABLE, document
 from partners.domain.delivery import new_secret
-from reintegration_contracts.events.partners import EndpointDisabledReason, PartnerId
+from reintegration_contracts.events.partners import EndpointDisabledReason
+from reintegration_contracts.types import PartnerId
 from reintegration_sdk import (
     CSV_ANSWER,
     CommandRoute,

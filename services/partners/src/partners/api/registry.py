@@ -15,11 +15,10 @@ from reintegration_contracts.events.intake import ConsentPurpose
 from reintegration_contracts.events.partners import (
     EndpointDisabledReason,
     OrganisationKind,
-    PartnerId,
     RevocationReason,
     SharedEventType,
 )
-from reintegration_contracts.types import CountryOffice
+from reintegration_contracts.types import CountryOffice, PartnerId
 from reintegration_sdk import (
     CurrentPrincipal,
     Db,
